@@ -1,0 +1,518 @@
+"""The hub's content: what staff edit in the admin and visitors read on the site."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def live(self):
+        """What a visitor may see: published, and dated now or earlier."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Publishable(models.Model):
+    """Editorial state shared by everything a visitor can open on its own page."""
+
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published items appear on the site, and only from their publication date.",
+    )
+    published_at = models.DateTimeField(
+        "publication date",
+        default=timezone.now,
+        db_index=True,
+        help_text="Shown to visitors. A date in the future schedules the item: it goes live then.",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_live(self):
+        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+
+
+def status_is_valid(model_name):
+    return models.CheckConstraint(
+        condition=Q(status__in=Status.values), name=f"{model_name}_status_valid"
+    )
+
+
+class Topic(Publishable):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.CharField(
+        max_length=300, blank=True, help_text="One line, shown on the topic card on the hub."
+    )
+    body = models.TextField(blank=True, help_text="Longer text for the topic page, in Markdown.")
+    featured = models.BooleanField(
+        "featured on the hub", default=False, help_text="Show this topic's card on the hub page."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Cards are shown in increasing order of this number."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [status_is_valid("topic")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:topic_detail", args=[self.slug])
+
+
+class Modality(models.TextChoices):
+    TEXT = "text", "Text"
+    MULTIMODAL = "multimodal", "Multimodal (text, image, audio)"
+    IMAGE = "image", "Image generation"
+    VIDEO = "video", "Video generation"
+    AGENT = "agent", "Agent"
+
+
+class AIModel(Publishable):
+    name = models.CharField(
+        max_length=100, unique=True, help_text="As written in the cards, e.g. “gpt-5-thinking”."
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    family = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        limit_choices_to={"family__isnull": True},
+        help_text="The model family this one belongs to, e.g. gpt-5-thinking belongs to GPT-5.",
+    )
+    release_date = models.DateField(null=True, blank=True)
+    modality = models.CharField(max_length=12, choices=Modality.choices, default=Modality.TEXT)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "AI model"
+        ordering = ["name"]
+        constraints = [
+            status_is_valid("aimodel"),
+            models.CheckConstraint(
+                condition=Q(modality__in=Modality.values), name="aimodel_modality_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(family__isnull=True) | ~Q(family=F("pk")),
+                name="aimodel_not_own_family",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:model_detail", args=[self.slug])
+
+    def clean(self):
+        if self.family_id and self.family_id == self.pk:
+            raise ValidationError({"family": "A model cannot be its own family."})
+        if self.family_id and self.family.family_id:
+            raise ValidationError(
+                {"family": f"{self.family} is itself in a family; choose {self.family.family}."}
+            )
+
+
+class AIModelAlias(models.Model):
+    """Another name for a model (an API name such as gpt-5-nano), found by search."""
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = "alias"
+        verbose_name_plural = "aliases"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="aimodelalias_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Relation(models.TextChoices):
+    BASED_ON = "based_on", "is based on"
+    SUCCESSOR_OF = "successor_of", "is the successor of"
+
+
+class ModelLineage(models.Model):
+    """One step of lineage: codex-1 is based on o3; gpt-5-thinking is the successor of o3."""
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="lineage")
+    relation = models.CharField(max_length=16, choices=Relation.choices, default=Relation.BASED_ON)
+    source = models.ForeignKey(
+        AIModel,
+        on_delete=models.CASCADE,
+        related_name="descendants",
+        help_text="The earlier model, e.g. o3 for codex-1.",
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Optional context, e.g. “since May 2025”."
+    )
+
+    class Meta:
+        verbose_name = "lineage"
+        verbose_name_plural = "lineage"
+        ordering = ["relation", "source__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "relation", "source"], name="modellineage_unique"
+            ),
+            models.CheckConstraint(condition=~Q(model=F("source")), name="modellineage_not_self"),
+            models.CheckConstraint(
+                condition=Q(relation__in=Relation.values), name="modellineage_relation_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.get_relation_display()} {self.source}"
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True)
+    role = models.CharField(
+        "role or affiliation",
+        max_length=200,
+        blank=True,
+        help_text="E.g. “Director, Carnegie Mellon”.",
+    )
+    bio = models.TextField(blank=True, help_text="A short biography, in Markdown.")
+    portrait = models.ImageField(upload_to="people/", blank=True)
+    portrait_alt = models.CharField(
+        "portrait description",
+        max_length=250,
+        blank=True,
+        help_text="What the portrait shows, for screen readers.",
+    )
+
+    class Meta:
+        verbose_name_plural = "people"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:person_detail", args=[self.slug])
+
+
+class Stage(models.Model):
+    """One of Teach, Test and Share: the lifecycle diagram's columns."""
+
+    name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+    summary = models.TextField(help_text="The pillar text on the hub, one or two sentences.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:stage_detail", args=[self.slug])
+
+
+class Practice(models.Model):
+    """A step of the lifecycle (Filter data, Red teaming, ...), in its stage's order."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="practices")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["stage__position", "position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:practice_detail", args=[self.slug])
+
+
+class Kind(models.TextChoices):
+    SYSTEM_CARD = "system_card", "System card"
+    ADDENDUM = "addendum", "Addendum to a system card"
+    FRAMEWORK = "framework", "Framework"
+    POLICY = "policy", "Policy or standard"
+    RESEARCH = "research", "Research"
+    NEWS = "news", "News"
+
+
+class Label(models.TextChoices):
+    PRODUCT = "product", "Product"
+    PUBLICATION = "publication", "Publication"
+    SAFETY = "safety", "Safety"
+
+
+class Publication(Publishable):
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255, unique=True, help_text="The last part of the page's address."
+    )
+    kind = models.CharField(
+        max_length=16, choices=Kind.choices, default=Kind.SYSTEM_CARD, db_index=True
+    )
+    label = models.CharField(
+        max_length=16,
+        choices=Label.choices,
+        blank=True,
+        help_text="The tag shown beside news items, e.g. Product or Safety.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="addenda",
+        limit_choices_to={"kind": Kind.SYSTEM_CARD},
+        help_text="For an addendum: the system card it adds to.",
+    )
+    summary = models.TextField(help_text="One paragraph, shown in lists and link previews.")
+    body = models.TextField(blank=True, help_text="The full text, in Markdown.")
+    cover_image = models.ImageField(upload_to="covers/%Y/", blank=True)
+    cover_alt = models.CharField(
+        "cover description",
+        max_length=250,
+        blank=True,
+        help_text="What the cover image shows, for screen readers. Required with an image.",
+    )
+    external_url = models.URLField(
+        "external link",
+        max_length=500,
+        blank=True,
+        help_text="Where the full document lives, if elsewhere.",
+    )
+    document = models.FileField(
+        upload_to="documents/%Y/", blank=True, help_text="The PDF, if we host it."
+    )
+    ai_models = models.ManyToManyField(
+        AIModel, blank=True, related_name="publications", verbose_name="AI models"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="publications")
+    practices = models.ManyToManyField(
+        Practice, blank=True, related_name="publications", verbose_name="lifecycle practices"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="publication_live_idx")]
+        constraints = [
+            status_is_valid("publication"),
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values), name="publication_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(label="") | Q(label__in=Label.values), name="publication_label_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(kind=Kind.ADDENDUM),
+                name="publication_only_addenda_have_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
+                name="publication_not_own_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:publication_detail", args=[self.slug])
+
+    def clean(self):
+        if self.kind == Kind.ADDENDUM and not self.parent_id:
+            raise ValidationError({"parent": "An addendum needs the system card it adds to."})
+        if self.kind != Kind.ADDENDUM and self.parent_id:
+            raise ValidationError(
+                {"parent": "Only an addendum has a parent card; clear this field."}
+            )
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": "A publication cannot be its own parent."})
+            if self.parent.kind != Kind.SYSTEM_CARD:
+                raise ValidationError({"parent": f"“{self.parent}” is not a system card."})
+        if self.cover_image and not self.cover_alt:
+            raise ValidationError({"cover_alt": "Describe the cover image for screen readers."})
+
+
+class Committee(Publishable):
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=150, unique=True)
+    mandate = models.TextField(help_text="One paragraph: what the committee is responsible for.")
+    charter = models.TextField(
+        blank=True, help_text="The charter or longer description, in Markdown."
+    )
+    formed_on = models.DateField(null=True, blank=True)
+    members = models.ManyToManyField(Person, through="Membership", related_name="committees")
+    publications = models.ManyToManyField(
+        Publication, blank=True, related_name="committees", verbose_name="related publications"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [status_is_valid("committee")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:committee_detail", args=[self.slug])
+
+
+class Membership(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=100, default="Member", help_text="E.g. Chair or Member.")
+    term_start = models.DateField(null=True, blank=True)
+    term_end = models.DateField(null=True, blank=True, help_text="Leave empty while the term runs.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Members are listed in this order."
+    )
+
+    class Meta:
+        ordering = ["position", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "person", "role", "term_start"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gte=F("term_start")),
+                name="membership_term_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person}, {self.role}, {self.committee}"
+
+
+class Conversation(Publishable):
+    """A researcher video or podcast."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True)
+    url = models.URLField("link", max_length=500, blank=True, help_text="Where to watch or listen.")
+    duration = models.DurationField(null=True, blank=True, help_text="As hh:mm:ss.")
+    image = models.ImageField(upload_to="conversations/", blank=True)
+    image_alt = models.CharField("image description", max_length=250, blank=True)
+    speakers = models.ManyToManyField(Person, blank=True, related_name="conversations")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the hub.")
+
+    class Meta:
+        ordering = ["position", "-published_at"]
+        constraints = [status_is_valid("conversation")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:conversation_detail", args=[self.slug])
+
+
+class HubPage(models.Model):
+    """The landing page's own words; there is exactly one."""
+
+    eyebrow = models.CharField(max_length=50, default="Safety")
+    title = models.CharField(max_length=150)
+    intro = models.TextField(help_text="The sentence under the title.")
+    meta_title = models.CharField(
+        max_length=150, help_text="The browser tab and link-preview title."
+    )
+    lifecycle_heading = models.CharField(max_length=150)
+    lifecycle_intro = models.TextField()
+    approach_link_text = models.CharField(max_length=150, blank=True)
+    approach_link_url = models.URLField(max_length=500, blank=True)
+    topics_heading = models.CharField(max_length=150)
+    topics_intro = models.TextField(blank=True)
+    conversations_heading = models.CharField(max_length=150)
+    conversations_intro = models.TextField(blank=True)
+    news_heading = models.CharField(max_length=150)
+    news_count = models.PositiveSmallIntegerField(
+        default=4, help_text="How many news items to show."
+    )
+    deeper_heading = models.CharField("“go deeper” heading", max_length=150)
+    evaluations_link_text = models.CharField(max_length=150, blank=True)
+    evaluations_link_url = models.CharField(
+        max_length=500, blank=True, help_text="A full address or a path on this site."
+    )
+
+    class Meta:
+        verbose_name = "hub page"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="hubpage_singleton")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalog:hub")
+
+
+class HubFeature(models.Model):
+    """One card of the hub's "Go deeper" list: a publication or a committee, in the editor's order."""
+
+    hub = models.ForeignKey(HubPage, on_delete=models.CASCADE, related_name="features")
+    position = models.PositiveSmallIntegerField(default=0)
+    publication = models.ForeignKey(
+        Publication, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "“go deeper” card"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publication__isnull=False, committee__isnull=True)
+                | Q(publication__isnull=True, committee__isnull=False),
+                name="hubfeature_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["hub", "publication"], name="hubfeature_publication_once"
+            ),
+            models.UniqueConstraint(fields=["hub", "committee"], name="hubfeature_committee_once"),
+        ]
+
+    def __str__(self):
+        return str(self.target)
+
+    @property
+    def target(self):
+        return self.publication or self.committee
+
+    def clean(self):
+        if bool(self.publication_id) == bool(self.committee_id):
+            raise ValidationError("Choose either a publication or a committee.")
