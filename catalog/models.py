@@ -480,7 +480,7 @@ class HubPage(models.Model):
 
 
 class HubFeature(models.Model):
-    """One card of the hub's "Go deeper" list: a publication or a committee, in the editor's order."""
+    """A card of the hub's "Go deeper" list: a publication or a committee, in editor order."""
 
     hub = models.ForeignKey(HubPage, on_delete=models.CASCADE, related_name="features")
     position = models.PositiveSmallIntegerField(default=0)
