@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`. Both set up .venv first.
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help bootstrap setup run test lint test-sqlite test-postgres
+
+help:
+	@echo "make run   - set up, load the hub's content and serve it on http://$(HOST):$(PORT)"
+	@echo "make test  - set up, lint, check migrations and run the tests on SQLite and PostgreSQL"
+
+bootstrap:
+	@PYTHON="$(PYTHON)" scripts/bootstrap
+
+# Migrate, load the hub's content and make sure an administrator exists.
+setup: bootstrap
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_hub
+	$(PY) manage.py ensure_admin
+
+run: export DJANGO_DEBUG ?= true
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: bootstrap
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	scripts/run-tests
