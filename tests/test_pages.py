@@ -1,0 +1,140 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from catalog.models import (
+    Committee,
+    HubFeature,
+    HubPage,
+    Kind,
+    Label,
+    Practice,
+    Stage,
+    Status,
+)
+from tests.factories import make_model, make_publication, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hub():
+    hub = HubPage(
+        title="Safety at every step",
+        intro="Intro words.",
+        meta_title="Safety & responsibility",
+        lifecycle_heading="Safety doesn’t stop",
+        lifecycle_intro="Every day.",
+        topics_heading="Leading the way in safety",
+        conversations_heading="Conversations",
+        news_heading="Latest news on safety",
+        deeper_heading="Go deeper on safety",
+    )
+    hub.save()
+    teach = Stage.objects.create(name="Teach", slug="teach", summary="We start.", position=1)
+    Practice.objects.create(stage=teach, name="Filter data", slug="filter-data", position=1)
+    return hub
+
+
+def add_content(hub, count):
+    """Cards on the hub, news, topics: `count` of each kind of item."""
+    for number in range(count):
+        card = make_publication(title=f"Card {number}")
+        card.ai_models.add(make_model())
+        HubFeature.objects.create(hub=hub, publication=card, position=number)
+        addendum = make_publication(kind=Kind.ADDENDUM, parent=card, title=f"Addendum {number}")
+        HubFeature.objects.create(hub=hub, publication=addendum, position=count + number)
+        make_publication(kind=Kind.NEWS, label=Label.SAFETY, title=f"News {number}")
+        make_topic(featured=True)
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_hub_shows_its_editable_text(client, hub):
+    html = client.get("/").content.decode()
+
+    assert "<title>Safety &amp; responsibility</title>" in html
+    assert "Safety at every step" in html
+    assert "Safety doesn’t stop" in html
+    assert "Filter data" in html
+
+
+def test_hub_explains_how_to_load_content_when_empty(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "manage.py load_hub" in response.content.decode()
+
+
+def test_hub_news_is_newest_first_and_limited(client, hub):
+    now = timezone.now()
+    for days in range(6):
+        make_publication(
+            kind=Kind.NEWS, title=f"News {days} days old", published_at=now - timedelta(days=days)
+        )
+
+    html = client.get("/").content.decode()
+
+    positions = [html.index(f"News {days} days old") for days in range(4)]
+    assert positions == sorted(positions)
+    assert "News 4 days old" not in html
+
+
+def test_hub_hides_draft_and_future_items_everywhere(client, hub):
+    draft = make_publication(title="Draft card", status=Status.DRAFT)
+    future = make_publication(title="Future card", published_at=timezone.now() + timedelta(1))
+    HubFeature.objects.create(hub=hub, publication=draft, position=1)
+    HubFeature.objects.create(hub=hub, publication=future, position=2)
+    make_publication(kind=Kind.NEWS, title="Draft news", status=Status.REVIEW)
+    make_topic(name="Draft topic", featured=True, status=Status.DRAFT)
+    HubFeature.objects.create(
+        hub=hub,
+        position=3,
+        committee=Committee.objects.create(
+            name="Draft committee", slug="draft-committee", mandate=".", status=Status.DRAFT
+        ),
+    )
+
+    html = client.get("/").content.decode()
+
+    for title in ["Draft card", "Future card", "Draft news", "Draft topic", "Draft committee"]:
+        assert title not in html
+
+
+def test_hub_shows_an_addendum_with_its_parent(client, hub):
+    parent = make_publication(title="GPT-5 System Card")
+    addendum = make_publication(kind=Kind.ADDENDUM, parent=parent, title="GPT-5-Codex addendum")
+    HubFeature.objects.create(hub=hub, publication=addendum, position=1)
+
+    html = client.get("/").content.decode()
+
+    assert f'Addendum to <a href="{parent.get_absolute_url()}">GPT-5 System Card</a>' in html
+
+
+def test_hub_query_count_does_not_grow_with_content(client, hub):
+    add_content(hub, 5)
+    small = count_queries(client, "/")
+    add_content(hub, 100)
+
+    assert count_queries(client, "/") == small
+
+
+def test_publication_page_query_count_does_not_grow_with_relations(client):
+    card = make_publication()
+    make_publication(kind=Kind.ADDENDUM, parent=card)
+    card.ai_models.add(make_model())
+    small = count_queries(client, card.get_absolute_url())
+    for _ in range(30):
+        make_publication(kind=Kind.ADDENDUM, parent=card)
+        card.ai_models.add(make_model())
+        card.topics.add(make_topic())
+
+    assert count_queries(client, card.get_absolute_url()) == small
