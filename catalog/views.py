@@ -1,6 +1,10 @@
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.views.generic import DetailView, TemplateView
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.views.generic import DetailView, ListView, TemplateView
 
+from catalog.filters import NewsFilter, PublicationFilter, form_problems, query_problems
 from catalog.models import (
     AIModel,
     Committee,
@@ -15,11 +19,91 @@ from catalog.models import (
     Topic,
 )
 
+PAGE_SIZE = 20
+
 
 def live_publications():
-    return Publication.objects.live().only(
-        "title", "slug", "kind", "label", "published_at", "summary"
+    """Live publications as lists show them: with their parent card and live AI models."""
+    return (
+        Publication.objects.live()
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch("ai_models", queryset=AIModel.objects.live().only("name", "slug"))
+        )
+        .defer("body")
     )
+
+
+def live_count(relation):
+    """Annotation: how many live publications an object has."""
+    live = Publication.objects.live().values("pk")
+    return Count(relation, filter=Q(**{f"{relation}__in": live}), distinct=True)
+
+
+class BadQuery(Exception):
+    def __init__(self, problems):
+        super().__init__(problems)
+        self.problems = problems
+
+
+class StrictQueryMixin:
+    """Lists answer only the parameters they understand, and say what is wrong otherwise."""
+
+    allowed_parameters = {"page"}
+
+    def get(self, request, *args, **kwargs):
+        try:
+            problems = query_problems(request.GET, self.allowed_parameters)
+            if problems:
+                raise BadQuery(problems)
+            return super().get(request, *args, **kwargs)
+        except BadQuery as error:
+            return TemplateResponse(
+                request,
+                "catalog/bad_query.html",
+                {"problems": error.problems, "reset_url": request.path},
+                status=400,
+            )
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """The requested page of a related list on a detail page."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404(f"There is no page {request.GET.get('page')!r} here: {error}.") from None
+
+
+class PaginatedDetailView(StrictQueryMixin, DetailView):
+    """A detail page whose list of publications is paginated."""
+
+    def get_publications(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        page = paginate(self.request, self.get_publications())
+        return super().get_context_data(page_obj=page, publications=page.object_list, **kwargs)
+
+
+class FilteredListView(StrictQueryMixin, ListView):
+    """A list narrowed by a django-filter FilterSet whose values live in the query string."""
+
+    filterset_class = None
+    paginate_by = PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.filterset_class(request.GET, queryset=self.get_base_queryset())
+        self.allowed_parameters = {"page", *self.filterset.filters}
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.filterset.is_valid():
+            raise BadQuery(form_problems(self.filterset.form))
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
 
 
 class HubView(TemplateView):
@@ -45,26 +129,86 @@ class HubView(TemplateView):
         return context
 
 
+class PublicationListView(FilteredListView):
+    filterset_class = PublicationFilter
+    template_name = "catalog/publication_list.html"
+
+    def get_base_queryset(self):
+        return live_publications()
+
+
+class NewsListView(FilteredListView):
+    filterset_class = NewsFilter
+    template_name = "catalog/news_list.html"
+
+    def get_base_queryset(self):
+        return live_publications().filter(kind=Kind.NEWS)
+
+
 class PublicationDetailView(DetailView):
     queryset = Publication.objects.live()
 
     def get_context_data(self, **kwargs):
         publication = self.object
+        ai_models = list(AIModel.objects.live().filter(publications=publication))
+        topics = list(Topic.objects.live().filter(publications=publication))
+        related = (
+            live_publications()
+            .filter(Q(ai_models__in=ai_models) | Q(topics__in=topics))
+            .exclude(pk=publication.pk)
+            .exclude(parent=publication)
+            .distinct()[:4]
+        )
         return super().get_context_data(
-            parent=live_publications().filter(pk=publication.parent_id).first(),
+            parent=Publication.objects.live().filter(pk=publication.parent_id).first(),
             addenda=live_publications().filter(parent=publication),
-            ai_models=AIModel.objects.live().filter(publications=publication),
-            topics=Topic.objects.live().filter(publications=publication),
+            ai_models=ai_models,
+            topics=topics,
             practices=Practice.objects.filter(publications=publication).select_related("stage"),
             committees=Committee.objects.live().filter(publications=publication),
+            related=related,
             **kwargs,
         )
 
 
-class AIModelDetailView(DetailView):
+class AIModelListView(StrictQueryMixin, ListView):
+    """Model families, or every model on a release timeline (?view=timeline)."""
+
+    template_name = "catalog/aimodel_list.html"
+    allowed_parameters = {"page", "view"}
+    paginate_by = 30
+
+    def get_queryset(self):
+        view = self.request.GET.get("view", "families")
+        if view not in {"families", "timeline"}:
+            raise BadQuery([f"“view” is “families” or “timeline”, not “{view}”."])
+        self.view = view
+        live = AIModel.objects.live().annotate(publication_count=live_count("publications"))
+        if view == "timeline":
+            return live.order_by("-release_date", "name")
+        return (
+            live.filter(family__isnull=True)
+            .order_by("name")
+            .prefetch_related(
+                Prefetch(
+                    "members",
+                    queryset=live.order_by("release_date", "name"),
+                    to_attr="live_members",
+                )
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(view=self.view, **kwargs)
+
+
+class AIModelDetailView(PaginatedDetailView):
     queryset = AIModel.objects.live().prefetch_related("aliases")
     context_object_name = "ai_model"
     template_name = "catalog/aimodel_detail.html"
+
+    def get_publications(self):
+        return live_publications().filter(ai_models=self.object)
 
     def get_context_data(self, **kwargs):
         model = self.object
@@ -74,55 +218,91 @@ class AIModelDetailView(DetailView):
             family_members=live_models.filter(family=model),
             based_on=model.lineage.filter(source__in=live_models).select_related("source"),
             derived=model.descendants.filter(model__in=live_models).select_related("model"),
-            publications=live_publications().filter(ai_models=model),
+            topics=Topic.objects.live()
+            .filter(publications__in=Publication.objects.live().filter(ai_models=model))
+            .distinct(),
             **kwargs,
         )
 
 
-class TopicDetailView(DetailView):
+class TopicListView(StrictQueryMixin, ListView):
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return (
+            Topic.objects.live()
+            .annotate(publication_count=live_count("publications"))
+            .order_by("position", "name")
+        )
+
+
+class TopicDetailView(PaginatedDetailView):
     queryset = Topic.objects.live()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            publications=live_publications().filter(topics=self.object), **kwargs
+    def get_publications(self):
+        return live_publications().filter(topics=self.object)
+
+
+class CommitteeListView(StrictQueryMixin, ListView):
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return (
+            Committee.objects.live()
+            .annotate(member_count=Count("members", distinct=True))
+            .order_by("name")
         )
 
 
-class CommitteeDetailView(DetailView):
+class CommitteeDetailView(PaginatedDetailView):
     queryset = Committee.objects.live()
 
+    def get_publications(self):
+        return live_publications().filter(committees=self.object)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            memberships=self.object.memberships.select_related("person"),
-            publications=live_publications().filter(committees=self.object),
-            **kwargs,
+            memberships=self.object.memberships.select_related("person"), **kwargs
         )
+
+
+def live_memberships():
+    return Membership.objects.filter(committee__in=Committee.objects.live()).select_related(
+        "committee"
+    )
+
+
+class PersonListView(StrictQueryMixin, ListView):
+    paginate_by = PAGE_SIZE
+    queryset = Person.objects.prefetch_related(Prefetch("memberships", queryset=live_memberships()))
 
 
 class PersonDetailView(DetailView):
     queryset = Person.objects.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.filter(
-                committee__in=Committee.objects.live()
-            ).select_related("committee"),
-        ),
+        Prefetch("memberships", queryset=live_memberships()),
         Prefetch("conversations", queryset=Conversation.objects.live()),
     )
+
+
+class ConversationListView(StrictQueryMixin, ListView):
+    paginate_by = PAGE_SIZE
+    queryset = Conversation.objects.live().prefetch_related("speakers")
 
 
 class ConversationDetailView(DetailView):
     queryset = Conversation.objects.live().prefetch_related("speakers")
 
 
+class StageListView(StrictQueryMixin, ListView):
+    queryset = Stage.objects.prefetch_related("practices")
+
+
 class StageDetailView(DetailView):
     queryset = Stage.objects.prefetch_related("practices")
 
 
-class PracticeDetailView(DetailView):
+class PracticeDetailView(PaginatedDetailView):
     queryset = Practice.objects.select_related("stage")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            publications=live_publications().filter(practices=self.object), **kwargs
-        )
+    def get_publications(self):
+        return live_publications().filter(practices=self.object)

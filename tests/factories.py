@@ -37,3 +37,37 @@ def make_topic(**fields):
     fields.setdefault("status", Status.PUBLISHED)
     fields.setdefault("published_at", timezone.now() - timedelta(days=1))
     return Topic.objects.create(**fields)
+
+
+def make_many_publications(count, *, ai_models=(), topics=(), practices=(), committees=()):
+    """`count` live publications linked to the given objects, in a handful of queries."""
+    now = timezone.now()
+    start = next(_numbers)
+    for _ in range(count):
+        next(_numbers)
+    publications = Publication.objects.bulk_create(
+        Publication(
+            title=f"Bulk publication {start + n}",
+            slug=f"bulk-{start + n}",
+            kind=[Kind.SYSTEM_CARD, Kind.NEWS, Kind.RESEARCH][n % 3],
+            label="safety" if n % 3 == 1 else "",
+            summary="A generated summary.",
+            status=Status.PUBLISHED,
+            published_at=now - timedelta(days=n % 900 + 1),
+        )
+        for n in range(count)
+    )
+    links = [
+        (Publication.ai_models.through, "aimodel", ai_models),
+        (Publication.topics.through, "topic", topics),
+        (Publication.practices.through, "practice", practices),
+    ]
+    for through, field, targets in links:
+        through.objects.bulk_create(
+            through(publication=publication, **{field: target})
+            for publication in publications
+            for target in targets
+        )
+    for committee in committees:
+        committee.publications.add(*publications)
+    return publications

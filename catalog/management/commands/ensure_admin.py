@@ -33,9 +33,13 @@ class Command(BaseCommand):
             user.set_password(password)
             user.is_staff = user.is_superuser = user.is_active = True
             user.save()
-            self.print_credentials(username, password, "password set from DJANGO_SUPERUSER_PASSWORD")
+            self.print_credentials(
+                username, password, "password set from DJANGO_SUPERUSER_PASSWORD"
+            )
         elif self.saved_credentials(username):
-            self.print_credentials(username, self.saved_credentials(username), "as first created, unless changed since")
+            self.print_credentials(
+                username, self.saved_credentials(username), "as first created, unless changed since"
+            )
         else:
             self.stdout.write(
                 f"Administrator '{username}' exists. Forgot the password? "

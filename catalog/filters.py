@@ -1,0 +1,78 @@
+"""The filters of the public lists; every value a visitor can put in a query string."""
+
+import django_filters
+from django import forms
+
+from catalog.models import AIModel, Kind, Label, Publication, Topic
+
+ORDERINGS = {
+    "newest": ("-published_at", "-pk"),
+    "oldest": ("published_at", "pk"),
+    "title": ("title", "pk"),
+}
+
+
+def publication_years():
+    return [
+        (str(day.year), str(day.year))
+        for day in Publication.objects.live().dates("published_at", "year", order="DESC")
+    ]
+
+
+class PublicationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label="Any kind")
+    model = django_filters.ModelChoiceFilter(
+        label="AI model",
+        field_name="ai_models",
+        to_field_name="slug",
+        queryset=AIModel.objects.live().order_by("name"),
+        empty_label="Any AI model",
+    )
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.live(),
+        empty_label="Any topic",
+    )
+    label = django_filters.ChoiceFilter(choices=Label.choices, empty_label="Any label")
+    year = django_filters.ChoiceFilter(
+        field_name="published_at",
+        lookup_expr="year",
+        choices=publication_years,
+        empty_label="Any year",
+    )
+    order = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A–Z")],
+        empty_label=None,
+        method="order_publications",
+    )
+
+    class Meta:
+        model = Publication
+        fields = []
+
+    def order_publications(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value])
+
+
+class NewsFilter(PublicationFilter):
+    kind = model = topic = None
+
+
+def query_problems(query, allowed):
+    """Plain-language reasons a query string cannot be answered, or an empty list."""
+    problems = []
+    for name in query:
+        if name not in allowed:
+            problems.append(f"“{name}” is not a filter here. Use: {', '.join(sorted(allowed))}.")
+        elif len(query.getlist(name)) > 1:
+            problems.append(f"Give “{name}” once.")
+    return problems
+
+
+def form_problems(form: forms.Form):
+    return [
+        f"{form.fields[name].label or name}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+    ]
