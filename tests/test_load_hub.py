@@ -1,0 +1,304 @@
+import re
+from datetime import date
+from html import unescape
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.utils.html import strip_tags
+
+from catalog.demo_content import hub_content_load
+from catalog.models import (
+    AIModel,
+    AIModelAlias,
+    Committee,
+    Conversation,
+    HubFeature,
+    HubPage,
+    Kind,
+    Label,
+    ModelLineage,
+    Practice,
+    Publication,
+    Relation,
+    Stage,
+    Status,
+    Topic,
+)
+from tests.factories import make_publication, make_topic
+
+pytestmark = pytest.mark.django_db
+
+SEED_GO_DEEPER = [
+    "Sora 2 System Card",
+    "Addendum to GPT-5 system card: GPT-5-Codex",
+    "GPT-5 System Card",
+    "Addendum to OpenAI o3 and o4-mini system card: OpenAI o3 Operator",
+    "Addendum to OpenAI o3 and o4-mini system card: Codex",
+    "OpenAI o3 and o4-mini System Card",
+    "Addendum to GPT-4o System Card: 4o image generation",
+    "GPT-4.5 System Card",
+    "Deep research System Card",
+    "OpenAI o3-mini System Card",
+    "Operator System Card",
+    "Sora System Card",
+    "OpenAI o1 System Card",
+    "GPT-4o System Card",
+    "GPT-4 System Card",
+    "GPT-4V(ision) System Card",
+    "DALL·E 3 System Card",
+    "Preparedness Framework",
+    "Safety and Security Committee",
+    "Product Safety Standards",
+]
+
+
+def snapshot():
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for model in apps.get_app_config("catalog").get_models(include_auto_created=True)
+    }
+
+
+def publication(title):
+    return Publication.objects.get(title=title)
+
+
+def test_loads_the_seed_lifecycle_in_order():
+    hub_content_load()
+
+    assert [stage.name for stage in Stage.objects.all()] == ["Teach", "Test", "Share"]
+    assert [practice.name for practice in Practice.objects.all()] == [
+        "Filter data",
+        "OpenAI policies",
+        "Human values",
+        "Red teaming",
+        "System cards",
+        "Preparedness evals",
+        "Safety committees",
+        "Alpha / Beta",
+        "GA",
+        "Feedback",
+    ]
+    assert Stage.objects.get(name="Share").summary == (
+        "We use real-world feedback to help make our AI safer and more helpful."
+    )
+
+
+def test_loads_the_five_featured_topics_with_the_seed_descriptions():
+    hub_content_load()
+
+    assert list(Topic.objects.live().filter(featured=True).values_list("name", flat=True)) == [
+        "Child safety",
+        "Private information",
+        "Deep fakes",
+        "Bias",
+        "Elections",
+    ]
+    assert Topic.objects.get(name="Private information").description == (
+        "Protecting people’s privacy."
+    )
+
+
+def test_loads_the_two_conversations_in_order():
+    hub_content_load()
+
+    assert list(Conversation.objects.live().values_list("title", flat=True)) == [
+        "Where is AI going?",
+        "Teaching ChatGPT Good Behavior",
+    ]
+
+
+def test_loads_the_four_news_items_newest_first_with_label_and_date():
+    hub_content_load()
+
+    news = Publication.objects.live().filter(kind=Kind.NEWS)
+
+    assert [(item.title, item.label, item.published_at.date()) for item in news] == [
+        ("Introducing parental controls", Label.PRODUCT, date(2025, 9, 29)),
+        ("Our updated Preparedness Framework", Label.PUBLICATION, date(2025, 4, 15)),
+        ("An update on disrupting deceptive uses of AI", Label.SAFETY, date(2024, 10, 9)),
+        ("OpenAI safety practices", Label.SAFETY, date(2024, 5, 21)),
+    ]
+
+
+def test_go_deeper_list_has_the_seed_items_in_the_seed_order():
+    hub_content_load()
+
+    features = HubFeature.objects.select_related("publication", "committee")
+
+    assert [str(feature.target) for feature in features] == SEED_GO_DEEPER
+    assert [feature.position for feature in features] == list(range(1, 21))
+
+
+def test_loads_every_card_and_document_published():
+    counts = hub_content_load()
+
+    assert counts["Publication"] == Publication.objects.live().count() == 23
+    assert Publication.objects.filter(kind=Kind.ADDENDUM).count() == 4
+    assert counts["Committee"] == Committee.objects.live().count() == 2
+    assert counts["AIModel"] == AIModel.objects.live().count() == 24
+    assert not Publication.objects.exclude(status=Status.PUBLISHED).exists()
+
+
+def test_cards_keep_the_seed_dates_and_parents():
+    hub_content_load()
+
+    codex_addendum = publication("Addendum to GPT-5 system card: GPT-5-Codex")
+
+    assert publication("GPT-5 System Card").published_at.date() == date(2025, 8, 7)
+    assert codex_addendum.kind == Kind.ADDENDUM
+    assert codex_addendum.parent == publication("GPT-5 System Card")
+    assert list(publication("OpenAI o3 and o4-mini System Card").addenda.order_by("title")) == [
+        publication("Addendum to OpenAI o3 and o4-mini system card: Codex"),
+        publication("Addendum to OpenAI o3 and o4-mini system card: OpenAI o3 Operator"),
+    ]
+    assert publication("DALL·E 3 System Card").slug == "dall-e-3-system-card"
+
+
+def test_card_summaries_are_the_seed_words():
+    hub_content_load()
+
+    assert publication("GPT-4o System Card").summary == (
+        "This system card takes a detailed look at speech-to-speech while also evaluating "
+        "text and image capabilities."
+    )
+
+
+def test_items_without_a_known_date_carry_the_scrape_date():
+    hub_content_load()
+
+    assert publication("Product Safety Standards").published_at.date() == date(2025, 10, 10)
+
+
+def test_hub_page_holds_the_seed_headings():
+    hub_content_load()
+
+    hub = HubPage.objects.get()
+
+    assert hub.title == "Safety at every step"
+    assert hub.lifecycle_heading == "Safety doesn’t stop"
+    assert hub.evaluations_link_url == "https://openai.com/safety/evaluations-hub/"
+    assert hub.news_count == 4
+
+
+def test_gpt_5_thinking_belongs_to_the_gpt_5_family():
+    hub_content_load()
+
+    gpt_5 = AIModel.objects.get(name="GPT-5")
+
+    assert AIModel.objects.get(name="gpt-5-thinking").family == gpt_5
+    assert set(gpt_5.members.values_list("name", flat=True)) == {
+        "gpt-5-main",
+        "gpt-5-main-mini",
+        "gpt-5-thinking",
+        "gpt-5-thinking-mini",
+        "gpt-5-thinking-nano",
+        "GPT-5-Codex",
+    }
+
+
+def test_codex_1_is_based_on_o3():
+    hub_content_load()
+
+    lineage = ModelLineage.objects.get(model__name="codex-1")
+
+    assert (lineage.relation, lineage.source.name) == (Relation.BASED_ON, "o3")
+
+
+def test_gpt_5_thinking_is_the_successor_of_o3():
+    hub_content_load()
+
+    assert ModelLineage.objects.filter(
+        model__name="gpt-5-thinking", relation=Relation.SUCCESSOR_OF, source__name="o3"
+    ).exists()
+
+
+def test_operator_lineage_says_when_it_moved_from_gpt_4o_to_o3():
+    hub_content_load()
+
+    notes = dict(
+        ModelLineage.objects.filter(model__name="Operator").values_list("source__name", "note")
+    )
+
+    assert notes == {"o3": "since May 2025: an o3-based model", "GPT-4o": "until May 2025"}
+
+
+def test_api_name_gpt_5_nano_belongs_to_gpt_5_thinking_nano():
+    hub_content_load()
+
+    assert AIModelAlias.objects.get(name="gpt-5-nano").model.name == "gpt-5-thinking-nano"
+
+
+def test_safety_and_security_committee_lists_members_with_roles_in_order():
+    hub_content_load()
+
+    committee = Committee.objects.get(name="Safety and Security Committee")
+
+    assert [
+        (membership.person.name, membership.role, membership.term_start)
+        for membership in committee.memberships.select_related("person")
+    ] == [
+        ("Zico Kolter", "Chair", date(2024, 9, 16)),
+        ("Adam D'Angelo", "Member", date(2024, 9, 16)),
+        ("Paul Nakasone", "Member", date(2024, 9, 16)),
+        ("Nicole Seligman", "Member", date(2024, 9, 16)),
+    ]
+    assert committee.formed_on == date(2024, 5, 28)
+    assert [item.title for item in committee.publications.all()] == ["OpenAI safety practices"]
+
+
+def test_system_cards_practice_points_to_every_card_and_addendum():
+    hub_content_load()
+
+    cards = Publication.objects.filter(kind__in=[Kind.SYSTEM_CARD, Kind.ADDENDUM])
+
+    assert cards.count() == 17
+    assert set(Practice.objects.get(name="System cards").publications.all()) == set(cards)
+
+
+def test_loading_twice_changes_nothing():
+    call_command("load_hub", stdout=StringIO())
+    before = snapshot()
+
+    call_command("load_hub", stdout=StringIO())
+
+    assert snapshot() == before
+
+
+def test_loading_keeps_content_that_editors_added():
+    hub_content_load()
+    editors_card = make_publication(title="An editor’s card", slug="an-editors-card")
+    editors_topic = make_topic(name="Cybersecurity", slug="cybersecurity")
+    HubFeature.objects.create(hub=HubPage.objects.get(), publication=editors_card, position=21)
+
+    hub_content_load()
+
+    assert Publication.objects.filter(pk=editors_card.pk).exists()
+    assert Topic.objects.filter(pk=editors_topic.pk).exists()
+    assert HubFeature.objects.filter(publication=editors_card).exists()
+
+
+def test_command_reports_each_section_and_a_summary(capsys):
+    call_command("load_hub")
+
+    output = capsys.readouterr().out
+
+    assert "Topics: 5\n" in output
+    assert "Go deeper cards: 20\n" in output
+    assert "Hub content loaded:" in output
+
+
+def test_hub_page_shows_the_hero_and_every_go_deeper_title_in_order(client):
+    hub_content_load()
+
+    html = client.get("/").content.decode()
+    deeper = html[html.index("Go deeper on safety") :]
+    card_titles = [
+        unescape(strip_tags(heading)).strip()
+        for heading in re.findall(r"<h3[^>]*>(.*?)</h3>", deeper, flags=re.DOTALL)
+    ]
+
+    assert "Safety at every step" in html
+    assert card_titles == SEED_GO_DEEPER
