@@ -29,6 +29,7 @@ class PublicationFilter(django_filters.FilterSet):
         empty_label="Any AI model",
     )
     topic = django_filters.ModelChoiceFilter(
+        label="Topic",
         field_name="topics",
         to_field_name="slug",
         queryset=Topic.objects.live(),
@@ -36,6 +37,7 @@ class PublicationFilter(django_filters.FilterSet):
     )
     label = django_filters.ChoiceFilter(choices=Label.choices, empty_label="Any label")
     year = django_filters.ChoiceFilter(
+        label="Year",
         field_name="published_at",
         lookup_expr="year",
         choices=publication_years,

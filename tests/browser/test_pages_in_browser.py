@@ -9,9 +9,19 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# The hub and one detail page of each kind, from the content of `manage.py load_hub`.
+# Every page type: the hub, the indexes and one detail page of each kind, from `load_hub`.
 PAGES = [
     "/",
+    "/publications/",
+    "/publications/?kind=system_card&model=o3&order=title",
+    "/news/",
+    "/models/",
+    "/models/?view=timeline",
+    "/topics/",
+    "/committees/",
+    "/people/",
+    "/conversations/",
+    "/lifecycle/",
     "/publications/gpt-5-system-card/",
     "/models/o3/",
     "/topics/child-safety/",
@@ -90,3 +100,33 @@ def test_keyboard_user_skips_to_content_and_tabs_to_go_deeper(page):
         if first_deeper_link.evaluate("link => link === document.activeElement"):
             break
     expect(first_deeper_link).to_be_focused()
+
+
+def test_keyboard_user_reaches_the_filters_and_then_the_results(page):
+    page.goto("/publications/")
+    kind = page.get_by_label("Kind")
+    first_result = (
+        page.get_by_role("region", name=re.compile("publications$")).get_by_role("link").first
+    )
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # skip to content
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if kind.evaluate("field => field === document.activeElement"):
+            break
+    expect(kind).to_be_focused()
+    page.keyboard.press("ArrowDown")  # choose the first kind, without JavaScript help
+
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent.trim() === 'Apply'"):
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"kind=system_card"))
+
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if first_result.evaluate("link => link === document.activeElement"):
+            break
+    expect(first_result).to_be_focused()
