@@ -320,7 +320,12 @@ class Publication(Publishable):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="publication_live_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="publication_live_idx"),
+            models.Index(fields=["kind", "-published_at"], name="publication_kind_date_idx"),
+            # Newest-first pages read keys from the index alone, however deep the page.
+            models.Index(fields=["-published_at", "-id"], name="publication_newest_idx"),
+        ]
         constraints = [
             status_is_valid("publication"),
             models.CheckConstraint(

@@ -1,0 +1,462 @@
+"""The editors' side of the hub: every model in the Django admin, with lists that stay fast at
+100,000 publications (one COUNT per page, no query per row, no DISTINCT over the whole table)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, Max, Min, Prefetch, Q, QuerySet, Subquery
+from django.db.models.constants import LOOKUP_SEP
+from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
+
+from catalog.models import (
+    AIModel,
+    AIModelAlias,
+    Committee,
+    Conversation,
+    HubFeature,
+    HubPage,
+    Kind,
+    Membership,
+    ModelLineage,
+    Person,
+    Practice,
+    Publication,
+    Stage,
+    Topic,
+)
+
+PUBLISHING = ("Publishing", {"fields": ["status", "published_at"]})
+
+
+def search_terms(search_term):
+    """Split the search box the way the admin does: words, or "quoted phrases"."""
+    for term in smart_split(search_term):
+        if term.startswith(('"', "'")) and term[0] == term[-1]:
+            term = unescape_string_literal(term)
+        yield term
+
+
+def contains_any(fields, term):
+    return Q.create([(f"{field}__icontains", term) for field in fields], connector=Q.OR)
+
+
+class CatalogAdmin(admin.ModelAdmin):
+    """Defaults for every list: no second COUNT of the whole table, short pages."""
+
+    show_full_result_count = False
+    list_per_page = 50
+    # Deleting a topic or a model lists every link to it; show a sample, not thousands.
+    delete_confirmation_max_display = 50
+
+
+def period_start(moment, kind):
+    moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if kind in ("year", "month"):
+        moment = moment.replace(day=1)
+    if kind == "year":
+        moment = moment.replace(month=1)
+    return moment
+
+
+def next_period_start(start, kind):
+    if kind == "year":
+        return start.replace(year=start.year + 1)
+    if kind == "month":
+        return (start + timedelta(days=32)).replace(day=1)
+    return start + timedelta(days=1)
+
+
+def min_max_ordering(aggregate):
+    """The ordering whose first row holds Min(field) or Max(field); None for other aggregates."""
+    if type(aggregate) not in (Min, Max) or (aggregate.filter, aggregate.default) != (None, None):
+        return None
+    [source] = aggregate.source_expressions
+    if not isinstance(source, F) or LOOKUP_SEP in source.name:
+        return None
+    return source.name if type(aggregate) is Min else f"-{source.name}"
+
+
+class DrillDownQuerySet(QuerySet):
+    """The admin's date drill-down, answered from the date index instead of from every row.
+
+    The drill-down asks for the first and last dates, then for the years (months, days) that
+    hold rows. Django answers with MIN and MAX, which SQLite computes together by reading every
+    matching row, and with SELECT DISTINCT over a date function of every row: at 100,000
+    publications that was most of the list's time. Here the first and last dates are ordered
+    LIMIT 1 probes, and each year (month, day) between them is an EXISTS probe.
+    """
+
+    max_periods = 100
+
+    def probe(self, **expressions):
+        """Evaluate subquery expressions together, in one query of one row."""
+        rows = self.model._base_manager.using(self.db).annotate(**expressions)[:1]
+        return next(iter(rows.values(*expressions)), dict.fromkeys(expressions))
+
+    def aggregate(self, *args, **kwargs):
+        orderings = {name: min_max_ordering(value) for name, value in kwargs.items()}
+        if args or None in orderings.values() or self.query.is_sliced or self.query.combinator:
+            return super().aggregate(*args, **kwargs)
+        firsts = {}
+        for name, ordering in orderings.items():
+            field_name = ordering.removeprefix("-")
+            values = self.filter(**{f"{field_name}__isnull": False}).values(field_name)
+            firsts[name] = Subquery(values.order_by(ordering)[:1])
+        return self.probe(**firsts)
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        if kind not in ("year", "month", "day") or not settings.USE_TZ:
+            return super().datetimes(field_name, kind, order, tzinfo)
+        tzinfo = tzinfo or timezone.get_current_timezone()
+        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
+        if bounds["first"] is None:
+            return []
+        last = timezone.localtime(bounds["last"], tzinfo)
+        starts = [period_start(timezone.localtime(bounds["first"], tzinfo), kind)]
+        while len(starts) <= self.max_periods and next_period_start(starts[-1], kind) <= last:
+            starts.append(next_period_start(starts[-1], kind))
+        if len(starts) > self.max_periods:
+            return super().datetimes(field_name, kind, order, tzinfo)
+        found = self.probe(
+            **{
+                f"period_{number}": Exists(
+                    self.filter(
+                        **{
+                            f"{field_name}__gte": start,
+                            f"{field_name}__lt": next_period_start(start, kind),
+                        }
+                    )
+                )
+                for number, start in enumerate(starts)
+            }
+        )
+        present = [start for number, start in enumerate(starts) if found[f"period_{number}"]]
+        return present[::-1] if order == "DESC" else present
+
+
+class KeysFirstPaginator(Paginator):
+    """Past the first pages, fetch a page's primary keys first, then its rows.
+
+    With OFFSET the database builds every row it skips; the key query reads only the ordering
+    index, so page 500 costs about what page 1 does, for one more small query.
+    """
+
+    min_offset = 1000
+
+    def page(self, number):
+        page = super().page(number)
+        if (page.number - 1) * self.per_page >= self.min_offset:
+            keys = list(page.object_list.values_list("pk", flat=True))
+            page.object_list = self.object_list.filter(pk__in=keys)
+        return page
+
+
+class PublicationChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        if self.query:
+            # No index finds a search's rows, so probing them in date order could read the
+            # whole table once per probe; Django's single scan is the safer plan there.
+            return queryset
+        return DrillDownQuerySet(queryset.model, queryset.query, queryset.db)
+
+    def get_results(self, request):
+        """Fetch the page's AI model names in one query rather than one per row."""
+        super().get_results(request)
+        self.result_list = self.result_list.prefetch_related(
+            Prefetch("ai_models", queryset=AIModel.objects.only("name"))
+        )
+
+
+class RelatedSlugFilter(admin.SimpleListFilter):
+    """Filter by a many-to-many relation with a plain join.
+
+    Each (publication, related) pair is unique, so the join adds no duplicates; the admin's
+    own filter for a many-to-many field would add DISTINCT to the whole list anyway.
+    """
+
+    related_model = None
+    lookup = None
+
+    def lookups(self, request, model_admin):
+        return self.related_model.objects.values_list("slug", "name")
+
+    def queryset(self, request, queryset):
+        if self.value() is not None:
+            return queryset.filter(**{self.lookup: self.value()})
+        return queryset
+
+
+class AIModelFilter(RelatedSlugFilter):
+    title = "AI model"
+    parameter_name = "ai_model"
+    related_model = AIModel
+    lookup = "ai_models__slug"
+
+
+class TopicFilter(RelatedSlugFilter):
+    title = "topic"
+    parameter_name = "topic"
+    related_model = Topic
+    lookup = "topics__slug"
+
+
+class AddendumInline(admin.TabularInline):
+    """A system card's addenda, to see and open from the card; they are edited on their own."""
+
+    model = Publication
+    fk_name = "parent"
+    fields = ["title", "status", "published_at"]
+    readonly_fields = fields
+    verbose_name = "addendum"
+    verbose_name_plural = "addenda"
+    show_change_link = True
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(CatalogAdmin):
+    list_display = ["title", "kind", "label", "status", "published_at", "parent", "model_names"]
+    list_select_related = ["parent"]
+    # Not by parent or AI models: that sorts the whole table through a join.
+    sortable_by = ["title", "kind", "label", "status", "published_at"]
+    list_filter = ["status", "kind", "label", AIModelFilter, TopicFilter]
+    # The ai_models__ fields are searched in a subquery: see get_search_results.
+    search_fields = ["title", "summary", "slug", "ai_models__name", "ai_models__aliases__name"]
+    search_help_text = "Title, summary, slug, or the name or alias of an AI model."
+    date_hierarchy = "published_at"
+    paginator = KeysFirstPaginator
+    autocomplete_fields = ["parent", "ai_models", "topics", "practices"]
+    prepopulated_fields = {"slug": ["title"]}
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "label", "parent"]}),
+        PUBLISHING,
+        ("Text", {"fields": ["summary", "body"]}),
+        ("Image and files", {"fields": ["cover_image", "cover_alt", "external_url", "document"]}),
+        ("Related", {"fields": ["ai_models", "topics", "practices"]}),
+    ]
+    inlines = [AddendumInline]
+
+    def get_inline_instances(self, request, obj=None):
+        """Only a system card has addenda."""
+        if obj is None or obj.kind != Kind.SYSTEM_CARD:
+            return []
+        return super().get_inline_instances(request, obj)
+
+    def get_changelist(self, request, **kwargs):
+        return PublicationChangeList
+
+    @admin.display(description="AI models")
+    def model_names(self, publication):
+        return ", ".join(model.name for model in publication.ai_models.all())
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word must match a field or an AI model's name or alias.
+
+        Models are matched in a subquery of the link table; a join would repeat a publication
+        once per matching model and make Django add DISTINCT to the whole list and its COUNT.
+        """
+        own_fields = [field for field in self.search_fields if "__" not in field]
+        model_fields = [
+            field.removeprefix("ai_models__")
+            for field in self.search_fields
+            if field.startswith("ai_models__")
+        ]
+        links = Publication.ai_models.through.objects
+        for term in search_terms(search_term):
+            models = AIModel.objects.filter(contains_any(model_fields, term))
+            about_models = links.filter(aimodel__in=models).values("publication_id")
+            queryset = queryset.filter(contains_any(own_fields, term) | Q(pk__in=about_models))
+        return queryset, False
+
+
+class AliasInline(admin.TabularInline):
+    model = AIModelAlias
+    extra = 1
+
+
+class LineageInline(admin.TabularInline):
+    model = ModelLineage
+    fk_name = "model"
+    fields = ["relation", "source", "note"]
+    autocomplete_fields = ["source"]
+    extra = 1
+
+
+@admin.register(AIModel)
+class AIModelAdmin(CatalogAdmin):
+    list_display = [
+        "name",
+        "family",
+        "modality",
+        "release_date",
+        "status",
+        "published_at",
+        "alias_names",
+    ]
+    list_select_related = ["family"]
+    list_filter = ["status", "modality", "family"]
+    search_fields = ["name", "slug", "aliases__name"]
+    search_help_text = "Name, slug or alias."
+    autocomplete_fields = ["family"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AliasInline, LineageInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "family", "modality", "release_date"]}),
+        PUBLISHING,
+        ("Text", {"fields": ["summary"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="aliases")
+    def alias_names(self, model):
+        return ", ".join(alias.name for alias in model.aliases.all())
+
+
+@admin.register(Topic)
+class TopicAdmin(CatalogAdmin):
+    list_display = ["name", "featured", "position", "status", "published_at"]
+    list_editable = ["featured", "position"]
+    list_filter = ["status", "featured"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description"]}),
+        ("On the hub", {"fields": ["featured", "position"]}),
+        PUBLISHING,
+        ("Topic page", {"fields": ["body"]}),
+    ]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["person", "role", "term_start", "term_end", "position"]
+    autocomplete_fields = ["person"]
+    extra = 1
+
+
+@admin.register(Committee)
+class CommitteeAdmin(CatalogAdmin):
+    list_display = ["name", "formed_on", "status", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "mandate"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["publications"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "formed_on"]}),
+        PUBLISHING,
+        ("Text", {"fields": ["mandate", "charter"]}),
+        ("Related", {"fields": ["publications"]}),
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(CatalogAdmin):
+    list_display = ["name", "role"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "role", "bio"]}),
+        ("Portrait", {"fields": ["portrait", "portrait_alt"]}),
+    ]
+
+
+class PracticeInline(admin.TabularInline):
+    model = Practice
+    fields = ["name", "slug", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_change_link = True
+    extra = 1
+
+
+@admin.register(Stage)
+class StageAdmin(CatalogAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "summary", "position"]
+    inlines = [PracticeInline]
+
+
+@admin.register(Practice)
+class PracticeAdmin(CatalogAdmin):
+    list_display = ["name", "stage", "position"]
+    list_select_related = ["stage"]
+    list_filter = ["stage"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["stage", "name", "slug", "description", "position"]
+
+
+@admin.register(Conversation)
+class ConversationAdmin(CatalogAdmin):
+    list_display = ["title", "duration", "position", "status", "published_at"]
+    list_editable = ["position"]
+    list_filter = ["status"]
+    search_fields = ["title", "summary"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["speakers"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "speakers", "url", "duration", "position"]}),
+        PUBLISHING,
+        ("Text and image", {"fields": ["summary", "image", "image_alt"]}),
+    ]
+
+
+class HubFeatureInline(admin.TabularInline):
+    model = HubFeature
+    fields = ["position", "publication", "committee"]
+    autocomplete_fields = ["publication", "committee"]
+    extra = 1
+
+
+@admin.register(HubPage)
+class HubPageAdmin(admin.ModelAdmin):
+    """The one landing page: edited in place, never added twice or deleted."""
+
+    inlines = [HubFeatureInline]
+    fieldsets = [
+        ("Top of the page", {"fields": ["eyebrow", "title", "intro", "meta_title"]}),
+        (
+            "Lifecycle",
+            {
+                "fields": [
+                    "lifecycle_heading",
+                    "lifecycle_intro",
+                    "approach_link_text",
+                    "approach_link_url",
+                ]
+            },
+        ),
+        ("Topics", {"fields": ["topics_heading", "topics_intro"]}),
+        ("Conversations", {"fields": ["conversations_heading", "conversations_intro"]}),
+        ("Latest news", {"fields": ["news_heading", "news_count"]}),
+        (
+            "Go deeper",
+            {"fields": ["deeper_heading", "evaluations_link_text", "evaluations_link_url"]},
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not HubPage.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
