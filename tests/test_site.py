@@ -266,6 +266,12 @@ def test_unpublished_models_topics_and_committees_are_hidden(client, site):
         ("year=1999", "Select a valid choice"),
         ("order=random", "Select a valid choice"),
         ("kind=news&kind=system_card", "Give “kind” once"),
+        ("model=%00", "Null characters are not allowed"),
+        ("topic=o3%00", "Null characters are not allowed"),
+        ("year=2025%00", "Select a valid choice"),
+        (f"model={'x' * 10000}", "Select a valid choice"),
+        ("model=%F0%9F%A4%96", "Select a valid choice"),
+        ("%00=1", "is not a filter here"),
     ],
 )
 def test_bad_filters_get_a_clear_400(client, site, query, message):
@@ -281,7 +287,7 @@ def test_a_draft_model_cannot_be_used_as_a_filter(client, site):
     assert client.get(f"/publications/?model={draft.slug}").status_code == 400
 
 
-@pytest.mark.parametrize("page", ["2", "0", "abc", "-1", "99999999999999999999"])
+@pytest.mark.parametrize("page", ["2", "0", "abc", "-1", "99999999999999999999", "%00", "1.5"])
 def test_pages_past_the_end_or_not_numbers_are_not_found(client, site, page):
     response = client.get(f"/publications/?page={page}")
 
