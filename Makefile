@@ -21,6 +21,7 @@ setup: bootstrap
 
 run: export DJANGO_DEBUG ?= true
 run: setup
+	@echo "Serving the hub on http://$(HOST):$(PORT)/ and the admin on http://$(HOST):$(PORT)/admin/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: bootstrap

@@ -47,3 +47,10 @@ def test_server_error_page_matches_the_site_and_needs_no_database(django_assert_
 
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_favicon_ico_points_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("/static/img/favicon.svg")

@@ -57,6 +57,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Administrator ({how}): username '{username}', password '{password}'"
-                " — sign in at http://127.0.0.1:8000/admin/"
+                " — sign in at /admin/"
             )
         )
