@@ -43,10 +43,6 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def is_live(self):
-        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
-
 
 def status_is_valid(model_name):
     return models.CheckConstraint(
