@@ -62,13 +62,13 @@ class NewsFilter(PublicationFilter):
     kind = model = topic = None
 
 
-def query_problems(query, allowed):
+def query_problems(query, allowed, repeatable=()):
     """Plain-language reasons a query string cannot be answered, or an empty list."""
     problems = []
     for name in query:
         if name not in allowed:
             problems.append(f"“{name}” is not a filter here. Use: {', '.join(sorted(allowed))}.")
-        elif len(query.getlist(name)) > 1:
+        elif len(query.getlist(name)) > 1 and name not in repeatable:
             problems.append(f"Give “{name}” once.")
     return problems
 

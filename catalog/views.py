@@ -1,9 +1,12 @@
+import re
+
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView
 
+from catalog import search
 from catalog.filters import NewsFilter, PublicationFilter, form_problems, query_problems
 from catalog.models import (
     AIModel,
@@ -11,6 +14,7 @@ from catalog.models import (
     Conversation,
     HubPage,
     Kind,
+    Label,
     Membership,
     Person,
     Practice,
@@ -20,6 +24,7 @@ from catalog.models import (
 )
 
 PAGE_SIZE = 20
+SLUG = re.compile(r"[-\w]+")
 
 
 def live_publications():
@@ -306,3 +311,128 @@ class PracticeDetailView(PaginatedDetailView):
 
     def get_publications(self):
         return live_publications().filter(practices=self.object)
+
+
+class SearchView(TemplateView):
+    """One box over titles, summaries, bodies and the names of models, topics and committees."""
+
+    template_name = "catalog/search.html"
+    facet_names = ["model", "topic", "kind", "label", "year"]
+
+    def get(self, request, *args, **kwargs):
+        problems = query_problems(
+            request.GET, {"q", "page", "related", *self.facet_names}, repeatable=self.facet_names
+        )
+        if not problems:
+            self.text, self.filters, problems = self.read_query(request.GET)
+        if problems:
+            return TemplateResponse(
+                request,
+                "catalog/bad_query.html",
+                {"problems": problems, "reset_url": request.path},
+                status=400,
+            )
+        return super().get(request, *args, **kwargs)
+
+    def read_query(self, params):
+        problems = []
+        text = params.get("q", "").replace("\x00", " ").strip()
+        if len(text) > search.MAX_QUERY_LENGTH:
+            problems.append(
+                f"Search text is limited to {search.MAX_QUERY_LENGTH} characters; "
+                f"this one has {len(text):,}."
+            )
+        related = params.get("related", "all")
+        if related not in {"all", "exact"}:
+            problems.append(f"“related” is “all” or “exact”, not “{related}”.")
+
+        def chosen(name, queryset, noun):
+            slugs = set(params.getlist(name))
+            for slug in sorted(slug for slug in slugs if not SLUG.fullmatch(slug)):
+                problems.append(f"“{slug}” is not a valid {noun} name.")
+                slugs.discard(slug)
+            found = list(queryset.filter(slug__in=slugs)) if slugs else []
+            for slug in sorted(slugs - {item.slug for item in found}):
+                problems.append(f"There is no {noun} “{slug}”.")
+            return found
+
+        def valid(name, values, noun):
+            picked = params.getlist(name)
+            problems.extend(
+                f"“{value}” is not a {noun}." for value in picked if value not in values
+            )
+            return [value for value in picked if value in values]
+
+        years = [str(year) for year in range(1900, 2200)]
+        filters = search.Filters(
+            ai_models=chosen("model", AIModel.objects.live(), "AI model"),
+            topics=chosen("topic", Topic.objects.live(), "topic"),
+            kinds=valid("kind", Kind.values, "kind of publication"),
+            labels=valid("label", Label.values, "label"),
+            years=[int(year) for year in valid("year", years, "year")],
+            related=related == "all",
+        )
+        return text, filters, problems
+
+    def get_context_data(self, **kwargs):
+        query = search.query_parse(self.text)
+        page = paginate(self.request, search.RankedResults(query, self.filters))
+        counts = search.facet_counts(query, self.filters)
+        ai_models, topics = search.quick_matches(self.text, query) if query else ([], [])
+        return super().get_context_data(
+            text=self.text,
+            query=query,
+            page_obj=page,
+            facets=self.facets(counts),
+            quick_models=ai_models,
+            quick_topics=topics,
+            related=self.filters.related,
+            suggested_topics=Topic.objects.live() if not page.paginator.count else [],
+            **kwargs,
+        )
+
+    def facets(self, counts):
+        """Each facet's values with their counts, chosen ones first; only values with results."""
+        params = self.request.GET
+
+        def options(name, values):
+            chosen = set(params.getlist(name))
+            listed = [
+                {
+                    "value": value,
+                    "label": label,
+                    "count": counts[name].get(key, 0),
+                    "chosen": value in chosen,
+                    "remove_url": self.url_without(name, value),
+                }
+                for key, value, label in values
+                if counts[name].get(key) or value in chosen
+            ]
+            return sorted(listed, key=lambda option: (not option["chosen"], -option["count"]))
+
+        live_models = AIModel.objects.live().only("name", "slug")
+        return [
+            ("model", "AI model", options("model", [(m.pk, m.slug, m.name) for m in live_models])),
+            (
+                "topic",
+                "Topic",
+                options("topic", [(t.pk, t.slug, t.name) for t in Topic.objects.live()]),
+            ),
+            ("kind", "Kind", options("kind", [(k, k, label) for k, label in Kind.choices])),
+            ("label", "Label", options("label", [(k, k, label) for k, label in Label.choices])),
+            (
+                "year",
+                "Year",
+                sorted(
+                    options("year", [(y, str(y), str(y)) for y in counts["year"]]),
+                    key=lambda option: option["value"],
+                    reverse=True,
+                ),
+            ),
+        ]
+
+    def url_without(self, name, value):
+        params = self.request.GET.copy()
+        params.setlist(name, [v for v in params.getlist(name) if v != value])
+        params.pop("page", None)
+        return f"{self.request.path}?{params.urlencode()}"

@@ -6,6 +6,7 @@ from itertools import count
 from django.utils import timezone
 
 from catalog.models import AIModel, Kind, Publication, Status, Topic
+from catalog.search import search_index_update
 
 _numbers = count(1)
 
@@ -70,4 +71,6 @@ def make_many_publications(count, *, ai_models=(), topics=(), practices=(), comm
         )
     for committee in committees:
         committee.publications.add(*publications)
+    # bulk_create sends no signals, so index the new rows the way a bulk import must.
+    search_index_update(publication_ids=[publication.pk for publication in publications])
     return publications

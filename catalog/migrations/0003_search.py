@@ -1,0 +1,38 @@
+"""The full-text index: an FTS5 table on SQLite, a GIN-indexed tsvector table on PostgreSQL.
+
+It is filled here from existing publications and kept current by catalog.signals.
+"""
+
+from django.db import migrations
+
+SQLITE = [
+    "CREATE VIRTUAL TABLE catalog_search USING fts5("
+    "title, entities, summary, body, tokenize='porter unicode61 remove_diacritics 2')",
+]
+POSTGRESQL = [
+    "CREATE TABLE catalog_search ("
+    "publication_id bigint PRIMARY KEY "
+    "REFERENCES catalog_publication (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
+    "document tsvector NOT NULL)",
+    "CREATE INDEX catalog_search_document ON catalog_search USING gin (document)",
+]
+
+
+def create_index(apps, schema_editor):
+    statements = POSTGRESQL if schema_editor.connection.vendor == "postgresql" else SQLITE
+    for statement in statements:
+        schema_editor.execute(statement)
+    from catalog.search import search_index_rebuild
+
+    if apps.get_model("catalog", "Publication").objects.exists():
+        search_index_rebuild()
+
+
+def drop_index(apps, schema_editor):
+    schema_editor.execute("DROP TABLE IF EXISTS catalog_search")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalog", "0001_initial")]
+
+    operations = [migrations.RunPython(create_index, drop_index)]
