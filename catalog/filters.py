@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils import timezone
 
 from catalog.models import AIModel, Kind, Label, Publication, Topic
 
@@ -13,10 +14,13 @@ ORDERINGS = {
 
 
 def publication_years():
-    return [
-        (str(day.year), str(day.year))
-        for day in Publication.objects.live().dates("published_at", "year", order="DESC")
-    ]
+    """From the newest live publication's year back to the oldest's, read off the date index."""
+    dates = Publication.objects.live().values_list("published_at", flat=True)
+    newest, oldest = dates.order_by("-published_at").first(), dates.order_by("published_at").first()
+    if newest is None:
+        return []
+    newest, oldest = timezone.localtime(newest).year, timezone.localtime(oldest).year
+    return [(str(year), str(year)) for year in range(newest, oldest - 1, -1)]
 
 
 class PublicationFilter(django_filters.FilterSet):
@@ -66,7 +70,9 @@ def query_problems(query, allowed, repeatable=()):
     """Plain-language reasons a query string cannot be answered, or an empty list."""
     problems = []
     for name in query:
-        if name not in allowed:
+        if name not in allowed and not allowed:
+            problems.append(f"“{name}” is not a filter here: this page takes no parameters.")
+        elif name not in allowed:
             problems.append(f"“{name}” is not a filter here. Use: {', '.join(sorted(allowed))}.")
         elif len(query.getlist(name)) > 1 and name not in repeatable:
             problems.append(f"Give “{name}” once.")

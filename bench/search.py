@@ -1,0 +1,197 @@
+"""Search latency: the real /search/ view against a plain icontains scan, on generated data.
+
+    .venv/bin/python bench/search.py            # 10,000 and 100,000, SQLite and PostgreSQL
+    .venv/bin/python bench/search.py --publications 10000 --databases sqlite
+
+Each run makes a throwaway database (a temporary SQLite file; a `safetyhub_bench_search`
+database on the PostgreSQL server of --postgres-url), migrates it, generates the data set
+with `manage.py generate_content`, and then times a fixed mix of queries through the view
+(Django's test client, DEBUG off) and, in the same run, the same queries answered with
+icontains over the same fields, as the baseline. It prints p50/p95 per query type and the
+baseline's p50 divided by the engine's.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERY_TYPES = {
+    # type: (search text, extra parameters); several texts per type, used in turn.
+    "single word": [("jailbreak", {}), ("hallucination", {}), ("sandbagging", {})],
+    "two words": [("red teaming", {}), ("bias evaluation", {}), ("privacy safeguards", {})],
+    "phrase": [('"system card"', {}), ('"prompt injection"', {}), ('"deep fakes"', {})],
+    "model facet": [("jailbreak", {"model": None}), ("refusal", {"model": None})],
+    "model + topic": [("evaluation", {"model": None, "topic": None})],
+    "no match": [("zyxwvut", {}), ("qqqxxzz", {})],
+}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--publications", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per query type")
+    return parser.parse_args()
+
+
+def database_url(kind, scratch, postgres_url):
+    if kind == "sqlite":
+        return f"sqlite:///{scratch / 'bench.sqlite3'}"
+    return postgres_url.rsplit("/", 1)[0] + "/safetyhub_bench_search"
+
+
+def recreate_postgres_database(postgres_url):
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS safetyhub_bench_search")
+        connection.execute("CREATE DATABASE safetyhub_bench_search")
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def icontains_baseline(text, params):
+    """The same answer (count, first page, facet counts) from icontains scans."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import ExtractYear
+
+    from catalog.models import AIModel, Publication
+    from catalog.search import query_parse
+
+    matches = Publication.objects.live()
+    for group in query_parse(text).groups:
+        either = Q()
+        for term in group:
+            for field in ["title", "summary", "body", "ai_models__name", "topics__name"]:
+                either |= Q(**{f"{field}__icontains": term.text})
+        matches = matches.filter(pk__in=Publication.objects.filter(either).values("pk"))
+    if params.get("model"):
+        model = AIModel.objects.get(slug=params["model"])
+        matches = matches.filter(ai_models=model)
+    if params.get("topic"):
+        matches = matches.filter(topics__slug=params["topic"])
+    count = matches.count()
+    page = list(matches.order_by("-published_at")[:20])
+    links = Publication.ai_models.through.objects.filter(publication__in=matches)
+    facets = [
+        list(links.values("aimodel").annotate(n=Count("publication"))),
+        list(
+            Publication.topics.through.objects.filter(publication__in=matches)
+            .values("topic")
+            .annotate(n=Count("publication"))
+        ),
+        list(matches.values("kind").annotate(n=Count("pk")).order_by()),
+        list(matches.values("label").annotate(n=Count("pk")).order_by()),
+        list(
+            matches.annotate(year=ExtractYear("published_at"))
+            .values("year")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+    ]
+    return count, page, facets
+
+
+def measure(run, requests):
+    run()  # warm up
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def bench_one(kind, publications, args):
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from catalog.models import AIModel, Publication, Topic
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("generate_content", publications=publications)
+    setup_test_environment()
+    client = Client()
+    from django.db.models import Count
+
+    # The facets a visitor would pick: the models and topics with the most publications.
+    model = AIModel.objects.live().annotate(n=Count("publications")).order_by("-n").first()
+    topic = Topic.objects.live().annotate(n=Count("publications")).order_by("-n").first()
+    rows = []
+    for name, cases in QUERY_TYPES.items():
+        engine_times, baseline_times, counts = [], [], []
+        for text, extra in cases:
+            params = {"q": text}
+            for key in extra:
+                params[key] = {"model": model.slug, "topic": topic.slug}[key]
+
+            def view(params=params):
+                response = client.get("/search/", params)
+                assert response.status_code == 200, response.status_code
+
+            engine_times += measure(view, args.requests // len(cases))
+            baseline_times += measure(
+                lambda text=text, params=params: icontains_baseline(text, params),
+                max(3, args.requests // (3 * len(cases))),
+            )
+            counts.append(icontains_baseline(text, params)[0])
+        rows.append((name, engine_times, baseline_times, counts))
+    live = Publication.objects.live().count()
+    print(
+        f"\n{kind}, {publications:,} publications ({live:,} live), "
+        f"{args.requests} requests per query type\n"
+    )
+    print(
+        f"{'query type':15} {'search p50':>11} {'p95':>8}   {'icontains p50':>13} {'p95':>8}"
+        f"   {'speed-up (p50)':>14}   results"
+    )
+    for name, engine_times, baseline_times, counts in rows:
+        p50, p95 = percentile(engine_times, 0.5), percentile(engine_times, 0.95)
+        b50, b95 = percentile(baseline_times, 0.5), percentile(baseline_times, 0.95)
+        print(
+            f"{name:15} {p50:9.1f}ms {p95:6.1f}ms   {b50:11.1f}ms {b95:6.1f}ms"
+            f"   {b50 / p50:13.1f}x   {', '.join(f'{c:,}' for c in counts)}"
+        )
+    return rows
+
+
+def main():
+    args = parse_args()
+    for kind in args.databases:
+        for publications in args.publications:
+            with tempfile.TemporaryDirectory(prefix="safetyhub-search-") as scratch:
+                if kind == "postgresql":
+                    recreate_postgres_database(args.postgres_url)
+                code = (
+                    "import bench.search as b, django; django.setup(); "
+                    f"b.bench_one({kind!r}, {publications}, b.parse_args())"
+                )
+                env = {
+                    **os.environ,
+                    "DATABASE_URL": database_url(kind, Path(scratch), args.postgres_url),
+                    "DJANGO_SETTINGS_MODULE": "safetyhub.settings",
+                    "DJANGO_DEBUG": "false",
+                    "DJANGO_STATIC_ROOT": str(Path(scratch) / "static"),
+                }
+                # One process per database, so each gets its own settings.
+                subprocess.run(
+                    [sys.executable, "-c", code, *sys.argv[1:]], env=env, cwd=ROOT, check=True
+                )
+    print("\nTimes are wall-clock per request on this machine; compare ratios, not absolutes.")
+
+
+if __name__ == "__main__":
+    main()

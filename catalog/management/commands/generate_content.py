@@ -1,0 +1,46 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from catalog.synthetic import synthetic_content_generate
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate made-up publications (with models, topics, committees and search index) "
+        "for benchmarks and large-data tests. Slugs start with 'synthetic-'; running it again "
+        "tops the publications up to --publications."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--publications", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, publications, seed, **options):
+        started = time.monotonic()
+
+        def progress(done, total):
+            filled = 30 * done // max(total, 1)
+            rate = done / max(time.monotonic() - started, 0.001)
+            sys.stderr.write(
+                f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} ({rate:,.0f}/s)"
+            )
+            sys.stderr.flush()
+
+        try:
+            result = synthetic_content_generate(
+                publications=publications, seed=seed, progress=progress
+            )
+        except DatabaseError as error:
+            raise CommandError(
+                f"{error}. Is the database migrated? Run: python manage.py migrate"
+            ) from error
+        sys.stderr.write("\n")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {result['created']:,} publications ({result['existing']:,} were "
+                f"there already) in {time.monotonic() - started:.1f} s."
+            )
+        )
