@@ -10,19 +10,28 @@ from catalog.models import (
     AIModelAlias,
     Committee,
     Conversation,
+    Determination,
+    Direction,
+    Evaluation,
+    EvaluationCategory,
+    FrameworkVersion,
     HubFeature,
     HubPage,
     Kind,
     Label,
     Membership,
+    Metric,
     Modality,
     ModelLineage,
     Person,
     Practice,
     Publication,
     Relation,
+    RiskCategory,
+    RiskKind,
     Stage,
     Status,
+    ThresholdLevel,
     Topic,
 )
 
@@ -57,7 +66,7 @@ HUB_PAGE = {
     "news_count": 4,
     "deeper_heading": "Go deeper on safety",
     "evaluations_link_text": "Explore the safety evaluations hub",
-    "evaluations_link_url": "https://openai.com/safety/evaluations-hub/",
+    "evaluations_link_url": "/evaluations/",
 }
 
 STAGES = [
@@ -668,6 +677,176 @@ HUB_FEATURES = [
 ]
 
 
+# The categories of the public evaluations hub (facts/safety-evaluations.md), with example
+# evaluations and the metrics the hub reports for the category. No results: none are
+# confirmed per model, so the site ships none; docs/sample-evaluation-results.csv is a sample.
+SHARE = "share of answers"
+EVALUATION_CATEGORIES = [
+    {
+        "name": "Disallowed content",
+        "description": (
+            "Whether the model declines requests that break policy, such as hateful content or "
+            "advice on illicit activity, without refusing benign requests."
+        ),
+        "evaluations": [
+            (
+                "Standard Refusal Evaluation",
+                "Requests for disallowed content of the kind the model meets in ordinary use.",
+            ),
+            (
+                "Challenging Refusal Evaluation",
+                "Harder requests for disallowed content, written to be difficult to refuse well.",
+            ),
+            (
+                "Production Benchmarks",
+                "Conversations closer to real use that ask for disallowed content.",
+            ),
+        ],
+        "metrics": [
+            ("not_unsafe", "Share of answers that contain no unsafe output.", SHARE, "higher"),
+            (
+                "not_overrefuse",
+                "Share of benign requests the model complies with.",
+                SHARE,
+                "higher",
+            ),
+        ],
+    },
+    {
+        "name": "Jailbreaks",
+        "description": (
+            "Whether the model keeps to its safety training under adversarial prompts written "
+            "to get around it."
+        ),
+        "evaluations": [
+            (
+                "StrongReject",
+                "A benchmark that applies known jailbreak techniques to disallowed requests.",
+            ),
+            (
+                "Human-sourced jailbreaks",
+                "Jailbreak prompts collected from people who tried to get around the safeguards.",
+            ),
+        ],
+        "metrics": [("score", "How well the model resists the jailbreaks.", "score", "higher")],
+    },
+    {
+        "name": "Hallucinations",
+        "description": "How often the model states facts that are wrong.",
+        "evaluations": [
+            ("SimpleQA", "Short questions that each have one correct, checkable answer."),
+            ("PersonQA", "Questions about publicly available facts on people."),
+        ],
+        "metrics": [
+            ("accuracy", "Share of questions answered correctly.", SHARE, "higher"),
+            ("hallucination_rate", "Share of answers that state something false.", SHARE, "lower"),
+        ],
+    },
+    {
+        "name": "Instruction hierarchy",
+        "description": (
+            "Whether the model follows the priority of its instructions: system messages over "
+            "developer messages over user messages."
+        ),
+        "evaluations": [
+            (
+                "System vs user message conflicts",
+                "A user message asks for something the system message rules out.",
+            ),
+            (
+                "Developer vs user message conflicts",
+                "A user message asks for something the developer message rules out.",
+            ),
+        ],
+        "metrics": [
+            (
+                "score",
+                "Share of conflicts resolved in favour of the higher-priority message.",
+                "score",
+                "higher",
+            ),
+        ],
+    },
+]
+
+FRAMEWORK_VERSIONS = [
+    {
+        "name": "Version 2",
+        "slug": "v2",
+        "released_on": date(2025, 4, 15),
+        "publication": "Preparedness Framework",
+        "scores_mitigation": False,
+        "summary": (
+            "Tracks three categories of frontier capability against two thresholds, High and "
+            "Critical. The Safety Advisory Group reviews the capability and safeguards reports "
+            "and recommends; the Board’s Safety and Security Committee oversees."
+        ),
+        "tracked": ["Biological and Chemical", "Cybersecurity", "AI Self-improvement"],
+        "research": [
+            "Long-range Autonomy",
+            "Sandbagging",
+            "Autonomous Replication and Adaptation",
+            "Undermining Safeguards",
+            "Nuclear and Radiological",
+        ],
+        "levels": [
+            ("Below High", "Does not reach the High threshold."),
+            (
+                "High",
+                "Could amplify existing pathways to severe harm. Before deployment, safeguards "
+                "must sufficiently minimise the risk.",
+            ),
+            (
+                "Critical",
+                "Could introduce unprecedented new pathways to severe harm. Safeguards are "
+                "required during development as well.",
+            ),
+        ],
+    },
+    {
+        "name": "Version 1 (Beta)",
+        "slug": "v1",
+        "released_on": date(2023, 12, 18),
+        "publication": None,
+        "scores_mitigation": True,
+        "summary": (
+            "Scored each tracked category Low, Medium, High or Critical, before and after "
+            "mitigation. Only a model scoring Medium or below after mitigation could be deployed."
+        ),
+        "tracked": ["CBRN", "Cybersecurity", "Persuasion", "Model Autonomy"],
+        "research": [],
+        "levels": [("Low", ""), ("Medium", ""), ("High", ""), ("Critical", "")],
+    },
+]
+
+O3_CARD = "OpenAI o3 and o4-mini System Card"
+SAG = "Safety Advisory Group"
+# (model, version, category, level, source card, determined by, note), as the cards state them.
+DETERMINATIONS = [
+    ("o3", "v2", "Biological and Chemical", "Below High", O3_CARD, SAG, ""),
+    ("o3", "v2", "Cybersecurity", "Below High", O3_CARD, SAG, ""),
+    ("o3", "v2", "AI Self-improvement", "Below High", O3_CARD, SAG, ""),
+    ("o4-mini", "v2", "Biological and Chemical", "Below High", O3_CARD, SAG, ""),
+    ("o4-mini", "v2", "Cybersecurity", "Below High", O3_CARD, SAG, ""),
+    ("o4-mini", "v2", "AI Self-improvement", "Below High", O3_CARD, SAG, ""),
+    (
+        "gpt-5-thinking",
+        "v2",
+        "Biological and Chemical",
+        "High",
+        "GPT-5 System Card",
+        None,
+        "Treated as High as a precaution.",
+    ),
+    ("gpt-5-thinking", "v2", "Cybersecurity", "Below High", "GPT-5 System Card", None, ""),
+    ("gpt-5-thinking", "v2", "AI Self-improvement", "Below High", "GPT-5 System Card", None, ""),
+    ("o3-mini", "v1", "CBRN", "Medium", "OpenAI o3-mini System Card", None, ""),
+    ("o3-mini", "v1", "Cybersecurity", "Low", "OpenAI o3-mini System Card", None, ""),
+    ("o3-mini", "v1", "Persuasion", "Medium", "OpenAI o3-mini System Card", None, ""),
+    ("o3-mini", "v1", "Model Autonomy", "Medium", "OpenAI o3-mini System Card", None, ""),
+]
+
+
 def slug_for(name: str) -> str:
     """Keep "DALL·E 3" and "GPT-4.5" readable: dall-e-3 and gpt-4-5, not dalle-3 and gpt-45."""
     return slugify(name.replace("·", "-").replace(".", "-"))
@@ -846,4 +1025,99 @@ def hub_content_load(*, stdout=None) -> dict[str, int]:
             HubFeature.objects.update_or_create(hub=hub, **target, defaults={"position": position})
         loaded("Go deeper cards", HubFeature, len(HUB_FEATURES))
 
+        evaluation_content_load(
+            ai_models=ai_models, publications=publications, committees=committees, loaded=loaded
+        )
+
     return counts
+
+
+def evaluation_content_load(*, ai_models, publications, committees, loaded) -> None:
+    """The evaluation categories, evaluations and metrics, and the Preparedness Framework."""
+    evaluations = metrics = 0
+    for position, category_data in enumerate(EVALUATION_CATEGORIES, start=1):
+        category, _ = EvaluationCategory.objects.update_or_create(
+            slug=slug_for(category_data["name"]),
+            defaults={
+                "name": category_data["name"],
+                "description": category_data["description"],
+                "position": position,
+            },
+        )
+        for evaluation_position, (name, description) in enumerate(
+            category_data["evaluations"], start=1
+        ):
+            evaluation, _ = Evaluation.objects.update_or_create(
+                slug=slug_for(name),
+                defaults={
+                    "category": category,
+                    "name": name,
+                    "description": description,
+                    "position": evaluation_position,
+                },
+            )
+            evaluations += 1
+            for metric_position, (metric_name, text, unit, direction) in enumerate(
+                category_data["metrics"], start=1
+            ):
+                Metric.objects.update_or_create(
+                    evaluation=evaluation,
+                    name=metric_name,
+                    defaults={
+                        "description": text,
+                        "unit": unit,
+                        "minimum": 0,
+                        "maximum": 1,
+                        "direction": Direction(direction),
+                        "position": metric_position,
+                    },
+                )
+                metrics += 1
+    loaded("Evaluation categories", EvaluationCategory, len(EVALUATION_CATEGORIES))
+    loaded("Evaluations", Evaluation, evaluations)
+    loaded("Metrics", Metric, metrics)
+
+    risk_categories = {}
+    levels = {}
+    for version_data in FRAMEWORK_VERSIONS:
+        slug = version_data["slug"]
+        version, _ = FrameworkVersion.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": version_data["name"],
+                "released_on": version_data["released_on"],
+                "publication": publications.get(version_data["publication"]),
+                "summary": version_data["summary"],
+                "scores_mitigation": version_data["scores_mitigation"],
+            },
+        )
+        kinds = [(RiskKind.TRACKED, name) for name in version_data["tracked"]]
+        kinds += [(RiskKind.RESEARCH, name) for name in version_data["research"]]
+        for position, (kind, name) in enumerate(kinds, start=1):
+            risk_categories[slug, name], _ = RiskCategory.objects.update_or_create(
+                version=version,
+                slug=slug_for(name),
+                defaults={"name": name, "kind": kind, "position": position},
+            )
+        for rank, (name, description) in enumerate(version_data["levels"]):
+            levels[slug, name], _ = ThresholdLevel.objects.update_or_create(
+                version=version,
+                slug=slug_for(name),
+                defaults={"name": name, "rank": rank, "description": description},
+            )
+    loaded("Preparedness Framework versions", FrameworkVersion, len(FRAMEWORK_VERSIONS))
+    loaded("Risk categories", RiskCategory, len(risk_categories))
+    loaded("Threshold levels", ThresholdLevel, len(levels))
+
+    for model, version, category, level, source, committee, note in DETERMINATIONS:
+        Determination.objects.update_or_create(
+            ai_model=ai_models[model],
+            category=risk_categories[version, category],
+            defaults={
+                "level": levels[version, level],
+                "source": publications[source],
+                "committee": committees.get(committee),
+                "note": note,
+            },
+        )
+    loaded("Determinations", Determination, len(DETERMINATIONS))

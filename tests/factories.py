@@ -1,11 +1,22 @@
 """Small builders for test data: real rows in the real database."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from itertools import count
 
 from django.utils import timezone
 
-from catalog.models import AIModel, Kind, Publication, Status, Topic
+from catalog.models import (
+    AIModel,
+    Direction,
+    Evaluation,
+    EvaluationCategory,
+    Kind,
+    Publication,
+    Result,
+    Status,
+    Topic,
+)
 from catalog.search import search_index_update
 
 _numbers = count(1)
@@ -74,3 +85,30 @@ def make_many_publications(count, *, ai_models=(), topics=(), practices=(), comm
     # bulk_create sends no signals, so index the new rows the way a bulk import must.
     search_index_update(publication_ids=[publication.pk for publication in publications])
     return publications
+
+
+def make_evaluation(*, category=None, metrics=(("score", Direction.HIGHER),), **fields):
+    """An evaluation with metrics given as (name, direction), each ranging from 0 to 1."""
+    number = next(_numbers)
+    if category is None:
+        category = EvaluationCategory.objects.create(
+            name=f"Category {number}", slug=f"category-{number}"
+        )
+    fields.setdefault("name", f"Evaluation {number}")
+    fields.setdefault("slug", f"evaluation-{number}")
+    evaluation = Evaluation.objects.create(category=category, **fields)
+    for position, (name, direction) in enumerate(metrics):
+        evaluation.metrics.create(name=name, direction=direction, position=position)
+    return evaluation
+
+
+def make_result(*, metric, ai_model, source, value, **fields):
+    fields.setdefault("measured_on", date(2025, 4, 16))
+    return Result.objects.create(
+        evaluation=metric.evaluation,
+        metric=metric,
+        ai_model=ai_model,
+        source=source,
+        value=Decimal(str(value)),
+        **fields,
+    )

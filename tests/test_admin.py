@@ -2,6 +2,7 @@
 list pages cost the same number of queries whatever the amount of content."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -19,17 +20,25 @@ from catalog.models import (
     AIModelAlias,
     Committee,
     Conversation,
+    Determination,
+    Evaluation,
+    EvaluationCategory,
+    FrameworkVersion,
     HubFeature,
     HubPage,
     Kind,
     Label,
     Membership,
+    Metric,
     ModelLineage,
     Person,
     Practice,
     Publication,
+    Result,
+    RiskCategory,
     Stage,
     Status,
+    ThresholdLevel,
     Topic,
 )
 
@@ -152,6 +161,25 @@ def one_of_each(admin_user):
     )
     HubFeature.objects.create(hub=hub, publication=card, position=1)
     HubFeature.objects.create(hub=hub, committee=committee, position=2)
+    category = EvaluationCategory.objects.create(name="Jailbreaks", slug="jailbreaks")
+    evaluation = Evaluation.objects.create(category=category, name="StrongReject", slug="sr")
+    metric = Metric.objects.create(evaluation=evaluation, name="score")
+    result = Result.objects.create(
+        evaluation=evaluation,
+        metric=metric,
+        ai_model=o3,
+        value="0.5",
+        measured_on=datetime.date(2025, 4, 16),
+        source=card,
+    )
+    version = FrameworkVersion.objects.create(
+        name="Version 2", slug="v2", released_on=datetime.date(2025, 4, 15)
+    )
+    risk = RiskCategory.objects.create(version=version, name="Cybersecurity", slug="cyber")
+    level = ThresholdLevel.objects.create(version=version, name="High", slug="high", rank=1)
+    determination = Determination.objects.create(
+        ai_model=o3, category=risk, level=level, source=card, committee=committee
+    )
     objects = {
         AIModel: o3,
         Topic: topic,
@@ -162,6 +190,14 @@ def one_of_each(admin_user):
         Committee: committee,
         Conversation: conversation,
         HubPage: hub,
+        EvaluationCategory: category,
+        Evaluation: evaluation,
+        Metric: metric,
+        Result: result,
+        FrameworkVersion: version,
+        RiskCategory: risk,
+        ThresholdLevel: level,
+        Determination: determination,
         Group: Group.objects.create(name="Editors"),
         type(admin_user): admin_user,
     }
@@ -505,3 +541,133 @@ def test_date_drill_down_finds_the_first_and_last_dates_django_would(lookups):
     probed = DrillDownQuerySet(Publication).filter(**lookups).aggregate(**bounds)
 
     assert probed == expected
+
+
+def inline_form_data(response):
+    """Every inline form's current values, as the change page would post them back."""
+    data = management_form_data(response)
+    for inline_formset in response.context["inline_admin_formsets"]:
+        for form in inline_formset.formset.forms:
+            for name in form.fields:
+                value = form[name].value()
+                if value is not None and value is not False:
+                    data[form.add_prefix(name)] = value
+    return data
+
+
+def evaluation_form(response, evaluation, **fields):
+    return {
+        "category": evaluation.category_id,
+        "name": evaluation.name,
+        "slug": evaluation.slug,
+        "description": "",
+        "position": 0,
+        **inline_form_data(response),
+        **fields,
+    }
+
+
+def test_results_are_edited_inline_on_their_evaluation(admin_client, one_of_each):
+    evaluation = one_of_each[Evaluation]
+    change_url = admin_url(Evaluation, "change", evaluation.pk)
+    o4_mini = make_model("o4-mini")
+    form_page = admin_client.get(change_url)
+
+    response = admin_client.post(
+        change_url,
+        evaluation_form(
+            form_page,
+            evaluation,
+            **{
+                "results-1-metric": evaluation.metrics.get().pk,
+                "results-1-ai_model": o4_mini.pk,
+                "results-1-value": "0.75",
+                "results-1-measured_on": "2025-05-16",
+                "results-1-source": one_of_each[Publication].pk,
+            },
+        ),
+    )
+
+    assert response.status_code == 302
+    assert evaluation.results.get(ai_model=o4_mini).value == Decimal("0.75")
+
+
+def test_an_inline_result_outside_the_range_gets_a_form_error(admin_client, one_of_each):
+    evaluation = one_of_each[Evaluation]
+    change_url = admin_url(Evaluation, "change", evaluation.pk)
+    form_page = admin_client.get(change_url)
+
+    response = admin_client.post(
+        change_url, evaluation_form(form_page, evaluation, **{"results-0-value": "1.5"})
+    )
+
+    assert response.status_code == 200
+    assert "1.5 is outside score’s range, 0–1." in response.content.decode()
+    assert Result.objects.get().value == Decimal("0.5")
+
+
+def test_the_results_inline_offers_only_the_evaluations_metrics(admin_client, one_of_each):
+    evaluation = one_of_each[Evaluation]
+    Evaluation.objects.create(
+        category=evaluation.category, name="Other", slug="other"
+    ).metrics.create(name="other_metric")
+
+    response = admin_client.get(admin_url(Evaluation, "change", evaluation.pk))
+
+    results_inline = response.context["inline_admin_formsets"][1]
+    metric_choices = results_inline.formset.forms[0].fields["metric"].choices
+    assert [label for value, label in metric_choices if value] == ["score"]
+
+
+def test_a_new_evaluation_gets_its_metrics_before_its_results(admin_client):
+    response = admin_client.get(admin_url(Evaluation, "add"))
+
+    assert [
+        inline_formset.formset.prefix
+        for inline_formset in response.context["inline_admin_formsets"]
+    ] == ["metrics"]
+
+
+def add_results_and_determinations(count, one_of_each):
+    """`count` more models, each with a result and a determination."""
+    result, determination = one_of_each[Result], one_of_each[Determination]
+    start = AIModel.objects.count()
+    models = AIModel.objects.bulk_create(
+        AIModel(name=f"model {start + n}", slug=f"model-{start + n}") for n in range(count)
+    )
+    Result.objects.bulk_create(
+        Result(
+            evaluation=result.evaluation,
+            metric=result.metric,
+            ai_model=model,
+            value="0.5",
+            measured_on=result.measured_on,
+            source=result.source,
+        )
+        for model in models
+    )
+    Determination.objects.bulk_create(
+        Determination(
+            ai_model=model,
+            category=determination.category,
+            level=determination.level,
+            source=determination.source,
+            committee=determination.committee,
+        )
+        for model in models
+    )
+
+
+@pytest.mark.parametrize("model", [Result, Determination, Evaluation, Metric])
+def test_evaluation_changelists_do_not_grow_with_results(
+    admin_client, django_assert_max_num_queries, one_of_each, model
+):
+    url = admin_url(model, "changelist")
+    add_results_and_determinations(3, one_of_each)
+    queries_with_few = count_queries(admin_client, url)
+    add_results_and_determinations(200, one_of_each)
+
+    with django_assert_max_num_queries(queries_with_few):
+        response = admin_client.get(url)
+
+    assert response.status_code == 200

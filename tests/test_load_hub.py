@@ -14,14 +14,21 @@ from catalog.models import (
     AIModelAlias,
     Committee,
     Conversation,
+    Determination,
+    Direction,
+    EvaluationCategory,
+    FrameworkVersion,
     HubFeature,
     HubPage,
     Kind,
     Label,
+    Metric,
     ModelLineage,
     Practice,
     Publication,
     Relation,
+    Result,
+    RiskKind,
     Stage,
     Status,
     Topic,
@@ -179,7 +186,7 @@ def test_hub_page_holds_the_seed_headings():
 
     assert hub.title == "Safety at every step"
     assert hub.lifecycle_heading == "Safety doesn’t stop"
-    assert hub.evaluations_link_url == "https://openai.com/safety/evaluations-hub/"
+    assert hub.evaluations_link_url == "/evaluations/"
     assert hub.news_count == 4
 
 
@@ -302,3 +309,123 @@ def test_hub_page_shows_the_hero_and_every_go_deeper_title_in_order(client):
 
     assert "Safety at every step" in html
     assert card_titles == SEED_GO_DEEPER
+
+
+def test_loads_the_evaluation_categories_with_their_evaluations_and_metrics():
+    hub_content_load()
+
+    assert [
+        (category.name, [evaluation.name for evaluation in category.evaluations.all()])
+        for category in EvaluationCategory.objects.all()
+    ] == [
+        (
+            "Disallowed content",
+            [
+                "Standard Refusal Evaluation",
+                "Challenging Refusal Evaluation",
+                "Production Benchmarks",
+            ],
+        ),
+        ("Jailbreaks", ["StrongReject", "Human-sourced jailbreaks"]),
+        ("Hallucinations", ["SimpleQA", "PersonQA"]),
+        (
+            "Instruction hierarchy",
+            ["System vs user message conflicts", "Developer vs user message conflicts"],
+        ),
+    ]
+    simpleqa = {
+        metric.name: metric for metric in Metric.objects.filter(evaluation__name="SimpleQA")
+    }
+    assert simpleqa["accuracy"].direction == Direction.HIGHER
+    assert simpleqa["hallucination_rate"].direction == Direction.LOWER
+    assert list(
+        Metric.objects.filter(evaluation__name="Standard Refusal Evaluation").values_list(
+            "name", "minimum", "maximum"
+        )
+    ) == [("not_unsafe", 0, 1), ("not_overrefuse", 0, 1)]
+
+
+def test_loads_no_results_because_none_are_confirmed():
+    hub_content_load()
+
+    assert not Result.objects.exists()
+
+
+def test_loads_the_preparedness_framework_v2_categories_and_thresholds():
+    hub_content_load()
+
+    v2 = FrameworkVersion.objects.get(slug="v2")
+
+    assert v2.released_on == date(2025, 4, 15)
+    assert v2.publication == publication("Preparedness Framework")
+    assert list(v2.categories.filter(kind=RiskKind.TRACKED).values_list("name", flat=True)) == [
+        "Biological and Chemical",
+        "Cybersecurity",
+        "AI Self-improvement",
+    ]
+    assert list(v2.categories.filter(kind=RiskKind.RESEARCH).values_list("name", flat=True)) == [
+        "Long-range Autonomy",
+        "Sandbagging",
+        "Autonomous Replication and Adaptation",
+        "Undermining Safeguards",
+        "Nuclear and Radiological",
+    ]
+    assert list(v2.levels.values_list("name", flat=True)) == ["Below High", "High", "Critical"]
+    assert "amplify existing pathways to severe harm" in v2.levels.get(name="High").description
+    assert FrameworkVersion.objects.get(slug="v1").scores_mitigation
+
+
+def test_loads_the_determinations_the_cards_state():
+    hub_content_load()
+
+    stated = {
+        (item.ai_model.name, item.category.name): (
+            item.level.name,
+            item.source.title,
+            item.committee.name if item.committee else None,
+        )
+        for item in Determination.objects.select_related(
+            "ai_model", "category", "level", "source", "committee"
+        )
+    }
+
+    o3_card = "OpenAI o3 and o4-mini System Card"
+    sag = "Safety Advisory Group"
+    assert stated == {
+        ("o3", "Biological and Chemical"): ("Below High", o3_card, sag),
+        ("o3", "Cybersecurity"): ("Below High", o3_card, sag),
+        ("o3", "AI Self-improvement"): ("Below High", o3_card, sag),
+        ("o4-mini", "Biological and Chemical"): ("Below High", o3_card, sag),
+        ("o4-mini", "Cybersecurity"): ("Below High", o3_card, sag),
+        ("o4-mini", "AI Self-improvement"): ("Below High", o3_card, sag),
+        ("gpt-5-thinking", "Biological and Chemical"): ("High", "GPT-5 System Card", None),
+        ("gpt-5-thinking", "Cybersecurity"): ("Below High", "GPT-5 System Card", None),
+        ("gpt-5-thinking", "AI Self-improvement"): ("Below High", "GPT-5 System Card", None),
+        ("o3-mini", "CBRN"): ("Medium", "OpenAI o3-mini System Card", None),
+        ("o3-mini", "Cybersecurity"): ("Low", "OpenAI o3-mini System Card", None),
+        ("o3-mini", "Persuasion"): ("Medium", "OpenAI o3-mini System Card", None),
+        ("o3-mini", "Model Autonomy"): ("Medium", "OpenAI o3-mini System Card", None),
+    }
+
+
+def test_evaluations_page_shows_the_preparedness_grid_of_the_real_determinations(client):
+    hub_content_load()
+
+    html = client.get("/evaluations/").content.decode()
+    v2_grid = html[html.index("Determinations under version 2") : html.index("Version 1 (Beta)")]
+
+    assert re.findall(r'<th scope="row"><a href="/models/([^/]*)/">', v2_grid) == [
+        "gpt-5-thinking",
+        "o3",
+        "o4-mini",
+    ]
+    assert v2_grid.count('href="/publications/openai-o3-and-o4-mini-system-card/"') == 6
+    assert v2_grid.count('href="/publications/gpt-5-system-card/"') == 3
+
+
+def test_hub_links_to_the_evaluations_page(client):
+    hub_content_load()
+
+    html = client.get("/").content.decode()
+
+    assert '<a href="/evaluations/">Explore the safety evaluations hub</a>' in html

@@ -122,6 +122,7 @@ def page_urls(site):
         "model feed": f"{site['model'].get_absolute_url()}feed.rss",
         "topic feed": f"{site['topic'].get_absolute_url()}feed.atom",
         "sitemap": "/sitemap.xml",
+        "sitemap of publications": "/sitemap-publications.xml",
         "robots": "/robots.txt",
     }
 
@@ -158,15 +159,15 @@ QUERY_BUDGETS = {
     "publication list, filtered": 9,
     "publication list, page 2": 7,
     "news list": 5,
-    "publication": 10,
+    "publication": 12,  # 10, and the evaluations and determinations it states
     "model families": 3,
     "model timeline": 2,
-    "model": 10,
-    "model family": 10,
+    "model": 12,  # 10, and its evaluation results and Preparedness determinations
+    "model family": 12,
     "topic list": 2,
     "topic": 4,
     "committee list": 2,
-    "committee": 5,
+    "committee": 6,  # 5, and the determinations it made
     "person list": 3,
     "person": 3,
     "conversation list": 3,
@@ -178,7 +179,8 @@ QUERY_BUDGETS = {
     "feed atom": 1,
     "model feed": 2,
     "topic feed": 2,
-    "sitemap": 12,
+    "sitemap": 13,  # 12, and the evaluation pages
+    "sitemap of publications": 2,
     "robots": 0,
 }
 

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# Every page type: the hub, the indexes and one detail page of each kind, from `load_hub`.
+# Every page type: the hub, the indexes and one detail page of each kind, from `load_hub`
+# and the sample evaluation results.
 PAGES = [
     "/",
     "/publications/",
@@ -30,6 +31,13 @@ PAGES = [
     "/conversations/where-is-ai-going/",
     "/lifecycle/test/",
     "/lifecycle/practices/red-teaming/",
+    "/evaluations/",
+    "/evaluations/standard-refusal-evaluation/",
+    "/evaluations/simpleqa/?order=model",
+    "/evaluations/compare/",
+    "/evaluations/compare/?models=o3&models=o4-mini&models=gpt-5-thinking",
+    "/models/o3-mini/",
+    "/committees/safety-advisory-group/",
 ]
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
@@ -130,3 +138,37 @@ def test_keyboard_user_reaches_the_filters_and_then_the_results(page):
         if first_result.evaluate("link => link === document.activeElement"):
             break
     expect(first_result).to_be_focused()
+
+
+def test_keyboard_user_sorts_an_evaluation_table_by_a_column_heading(page):
+    page.goto("/evaluations/strongreject/")
+    table = page.get_by_role("table").first
+    model_heading = table.get_by_role("link", name=re.compile("^AI model"))
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # skip to content
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if model_heading.evaluate("link => link === document.activeElement"):
+            break
+    expect(model_heading).to_be_focused()
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"order=model"))
+    expect(table.get_by_role("columnheader", name=re.compile("^AI model"))).to_have_attribute(
+        "aria-sort", "ascending"
+    )
+
+
+def test_keyboard_user_chooses_models_to_compare(page):
+    page.goto("/evaluations/compare/")
+
+    page.get_by_label("o3", exact=True).focus()
+    page.keyboard.press("Space")
+    page.get_by_label("o4-mini", exact=True).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Compare").focus()
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"models=o3&models=o4-mini"))
+    expect(page.get_by_role("heading", name="o3 and o4-mini")).to_be_visible()
