@@ -11,6 +11,7 @@ from catalog.models import (
     Direction,
     Evaluation,
     EvaluationCategory,
+    HubPage,
     Kind,
     Publication,
     Result,
@@ -31,6 +32,26 @@ def make_publication(**fields):
     fields.setdefault("status", Status.PUBLISHED)
     fields.setdefault("published_at", timezone.now() - timedelta(days=1))
     return Publication.objects.create(**fields)
+
+
+def make_hub_page(**fields):
+    """The one hub page, with every required heading filled in."""
+    hub = HubPage(
+        **{
+            "title": "Safety at every step",
+            "intro": "Intro words.",
+            "meta_title": "Safety & responsibility",
+            "lifecycle_heading": "Safety doesn’t stop",
+            "lifecycle_intro": "Every day.",
+            "topics_heading": "Leading the way in safety",
+            "conversations_heading": "Conversations",
+            "news_heading": "Latest news on safety",
+            "deeper_heading": "Go deeper on safety",
+            **fields,
+        }
+    )
+    hub.save()
+    return hub
 
 
 def make_model(**fields):

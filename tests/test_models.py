@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from catalog.models import AIModelAlias, HubFeature, HubPage, Kind, ModelLineage, Relation
-from tests.factories import make_model, make_publication
+from tests.factories import make_hub_page, make_model, make_publication
 
 pytestmark = pytest.mark.django_db
 
@@ -81,29 +81,15 @@ def test_family_must_be_a_family_root():
         mini.full_clean()
 
 
-HUB_FIELDS = {
-    "title": "Safety",
-    "intro": ".",
-    "meta_title": ".",
-    "lifecycle_heading": ".",
-    "lifecycle_intro": ".",
-    "topics_heading": ".",
-    "conversations_heading": ".",
-    "news_heading": ".",
-    "deeper_heading": ".",
-}
-
-
 def test_there_is_only_one_hub_page():
-    HubPage(**HUB_FIELDS).save()
-    HubPage(**{**HUB_FIELDS, "title": "Changed"}).save()
+    make_hub_page()
+    make_hub_page(title="Changed")
 
     assert list(HubPage.objects.values_list("pk", "title")) == [(1, "Changed")]
 
 
 def test_a_hub_card_points_to_exactly_one_item():
-    hub = HubPage(**HUB_FIELDS)
-    hub.save()
+    hub = make_hub_page()
 
     with pytest.raises(IntegrityError), transaction.atomic():
         HubFeature.objects.create(hub=hub)

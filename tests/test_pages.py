@@ -8,32 +8,20 @@ from django.utils import timezone
 from catalog.models import (
     Committee,
     HubFeature,
-    HubPage,
     Kind,
     Label,
     Practice,
     Stage,
     Status,
 )
-from tests.factories import make_model, make_publication, make_topic
+from tests.factories import make_hub_page, make_model, make_publication, make_topic
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def hub():
-    hub = HubPage(
-        title="Safety at every step",
-        intro="Intro words.",
-        meta_title="Safety & responsibility",
-        lifecycle_heading="Safety doesn’t stop",
-        lifecycle_intro="Every day.",
-        topics_heading="Leading the way in safety",
-        conversations_heading="Conversations",
-        news_heading="Latest news on safety",
-        deeper_heading="Go deeper on safety",
-    )
-    hub.save()
+    hub = make_hub_page()
     teach = Stage.objects.create(name="Teach", slug="teach", summary="We start.", position=1)
     Practice.objects.create(stage=teach, name="Filter data", slug="filter-data", position=1)
     return hub

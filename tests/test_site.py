@@ -22,7 +22,13 @@ from catalog.models import (
     Stage,
     Status,
 )
-from tests.factories import make_many_publications, make_model, make_publication, make_topic
+from tests.factories import (
+    make_hub_page,
+    make_many_publications,
+    make_model,
+    make_publication,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,18 +36,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def site():
     """One live object of every kind, linked the way the real content is."""
-    hub = HubPage(
-        title="Safety at every step",
-        intro="Intro.",
-        meta_title="Safety & responsibility",
-        lifecycle_heading="Safety doesn’t stop",
-        lifecycle_intro="Every day.",
-        topics_heading="Leading the way in safety",
-        conversations_heading="Conversations",
-        news_heading="Latest news on safety",
-        deeper_heading="Go deeper on safety",
-    )
-    hub.save()
+    hub = make_hub_page()
     stage = Stage.objects.create(name="Test", slug="test", summary="We test.", position=1)
     practice = Practice.objects.create(stage=stage, name="System cards", slug="system-cards")
     family = make_model(name="GPT-5", slug="gpt-5")
