@@ -4,10 +4,13 @@
     .venv/bin/python bench/site_pages.py --database-url postgres://postgres@127.0.0.1:5432/postgres
 
 It makes a throwaway database (a temporary SQLite file, or `safetyhub_bench_pages` on the
-given PostgreSQL server), loads the hub and `generate_content --publications N`, collects
-static files, starts gunicorn with production settings (DEBUG off, 2 workers) and loads
-each page with wrk (`apt-get install wrk`) for --seconds. The minimal view is measured
-before and after the pages; each page's throughput is divided by their mean.
+given PostgreSQL server, dropped at the end), loads the hub and `generate_content
+--publications N`, collects static files, starts gunicorn with production settings (DEBUG off,
+a fresh secret key, persistent database connections as the README's production column) and
+loads each page with wrk (`apt-get install wrk`) for --seconds. The minimal view
+(bench/urls.py, through the same middleware) is measured before and after the pages; each
+page's throughput is divided by their mean. Queries and size come from one request through
+Django's test client on the same data.
 """
 
 import argparse
@@ -16,26 +19,34 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PORT = 8799
+BENCH_DATABASE = "safetyhub_bench_pages"
+MINIMAL = "/bench/minimal/"
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--publications", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=5, help="load time per page")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--database-url", help="a PostgreSQL server URL; default: SQLite")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server URL; the bench database is made and dropped there. "
+        "Default: SQLite in a temporary folder",
+    )
     return parser.parse_args()
 
 
@@ -43,94 +54,146 @@ def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def sample_urls(env):
-    """One real address for every page type, picked from the generated data."""
-    code = """
+# Runs in `manage.py shell`: one real address per page type, with its queries and size.
+SAMPLE_PAGES = """
+from django.db import connection
 from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from catalog.models import AIModel, Committee, Person, Practice, Publication, Topic
+
+def most(queryset, relation="publications"):
+    return queryset.annotate(n=Count(relation)).order_by("-n", "pk").first()
+
 live = Publication.objects.live()
-model = AIModel.objects.live().annotate(n=Count("publications")).order_by("-n").first()
-print("/")
-print("/publications/")
-print(f"/publications/?kind=system_card&model={model.slug}&order=title")
-print(f"/publications/?page={max(1, live.count() // 40)}")  # halfway down the list
-print(live.filter(kind="system_card").first().get_absolute_url())
-print("/news/")
-print("/models/")
-print("/models/?view=timeline")
-print(model.get_absolute_url())
-print("/topics/")
-print(Topic.objects.live().annotate(n=Count("publications")).order_by("-n").first().get_absolute_url())
-print("/committees/")
-print(Committee.objects.live().first().get_absolute_url())
-print("/people/")
-print(Person.objects.first().get_absolute_url())
-print("/conversations/")
-print("/lifecycle/")
-print(Practice.objects.annotate(n=Count("publications")).order_by("-n").first().get_absolute_url())
-print("/feeds/publications.rss")
-print(f"{model.get_absolute_url()}feed.rss")
-print("/sitemap.xml")
-print("/search/?q=jailbreak")
+model = most(AIModel.objects.live())
+urls = [
+    "/",
+    "/publications/",
+    f"/publications/?kind=system_card&model={model.slug}&order=title",
+    "/publications/?page=50",
+    most(live.filter(kind="system_card"), "addenda").get_absolute_url(),
+    "/news/",
+    "/models/",
+    "/models/?view=timeline",
+    model.get_absolute_url(),
+    "/topics/",
+    most(Topic.objects.live()).get_absolute_url(),
+    "/committees/",
+    most(Committee.objects.live()).get_absolute_url(),
+    "/people/",
+    most(Person.objects.all(), "memberships").get_absolute_url(),
+    "/conversations/",
+    "/lifecycle/",
+    most(Practice.objects.all()).get_absolute_url(),
+    "/feeds/publications.rss",
+    f"{model.get_absolute_url()}feed.rss",
+    "/sitemap.xml",
+    "/search/?q=jailbreak",
+]
+client = Client()
+for url in urls:
+    client.get(url)  # warm the caches the first request fills
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    print("PAGE", url, response.status_code, len(queries), len(response.content))
 """
+
+
+def sample_pages(env):
+    """[(path, queries, bytes)]; stops the run if any page does not answer 200."""
     out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
+        [PYTHON, "manage.py", "shell", "-c", SAMPLE_PAGES],
         cwd=ROOT,
         env=env,
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    return [word for word in out.split() if word.startswith("/")]
+    pages = []
+    for line in out.splitlines():
+        if line.startswith("PAGE "):
+            _, path, status, queries, size = line.split()
+            if status != "200":
+                sys.exit(f"{path} answered {status} through the test client; fix it first.")
+            pages.append((path, int(queries), int(size)))
+    return pages
 
 
-def wrk(url, seconds, connections):
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def check_200(url):
+    """A page must answer 200 itself: wrk would count an error page or a redirect as a success."""
+    opener = urllib.request.build_opener(NoRedirects)
+    try:
+        with opener.open(url, timeout=60) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        sys.exit(f"{url} answered {status} under gunicorn, not 200; fix it before timing.")
+
+
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99),
+    errors.status, errors.connect + errors.read + errors.write + errors.timeout))
+end
+"""
+
+
+def wrk(url, seconds, connections, script):
+    """Requests per second, p50 and p99 in ms, and failed requests, as wrk's report gives them."""
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-
-    def latency(percent):
-        value, unit = re.search(rf"\s{percent}%\s+([\d.]+)(us|ms|s)", out).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, latency(50), latency(99), int(errors.group(1)) if errors else 0
+    found = re.search(r"^RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", out, re.MULTILINE)
+    if not found:
+        sys.exit(f"Could not read wrk's report for {url}:\n{out}")
+    requests, duration_us, p50_us, p99_us, bad_status, socket_errors = map(int, found.groups())
+    return requests / (duration_us / 1e6), p50_us / 1000, p99_us / 1000, bad_status + socket_errors
 
 
-def main():
-    args = parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("This benchmark needs wrk: apt-get install wrk")
-    scratch = Path(tempfile.mkdtemp(prefix="safetyhub-pages-"))
-    if args.database_url:
-        import psycopg
+def postgres_database(server_url):
+    """Make the bench database on that server; return its URL and a function that drops it."""
+    import psycopg
 
-        with psycopg.connect(args.database_url, autocommit=True) as connection:
-            connection.execute("DROP DATABASE IF EXISTS safetyhub_bench_pages")
-            connection.execute("CREATE DATABASE safetyhub_bench_pages")
-        database_url = args.database_url.rsplit("/", 1)[0] + "/safetyhub_bench_pages"
-    else:
-        database_url = f"sqlite:///{scratch / 'bench.sqlite3'}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_STATIC_ROOT": str(scratch / "static"),
-        "DATABASE_URL": database_url,
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    print(f"Preparing {args.publications:,} publications on {database_url.split(':')[0]} ...")
-    manage(env, "migrate", "--verbosity", "0")
-    manage(env, "load_hub", "--verbosity", "0")
-    manage(env, "generate_content", "--publications", str(args.publications))
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    urls = sample_urls(env)
+    def run(statement):
+        with psycopg.connect(server_url, autocommit=True) as connection:
+            connection.execute(statement)
 
+    run(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+    run(f"CREATE DATABASE {BENCH_DATABASE}")
+    url = server_url.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
+    return url, lambda: run(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+
+
+def git_commit():
+    found = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+    )
+    return found.stdout.strip() or "unknown"
+
+
+def serve_and_measure(args, env, pages):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    script = Path(env["DJANGO_STATIC_ROOT"]).parent / "report.lua"
+    script.write_text(WRK_REPORT)
     server = subprocess.Popen(
         [
             PYTHON,
@@ -140,56 +203,110 @@ def main():
             "--workers",
             str(args.workers),
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--log-level",
             "warning",
         ],  # fmt: skip
         cwd=ROOT,
         env=env,
     )
-    base = f"http://127.0.0.1:{PORT}"
     try:
-        for _ in range(100):
+        for _ in range(150):
             if server.poll() is not None:
                 sys.exit("gunicorn stopped; its messages are above.")
             try:
-                urllib.request.urlopen(f"{base}/bench/minimal/", timeout=1)
+                urllib.request.urlopen(base + MINIMAL, timeout=1)
                 break
             except OSError:
                 time.sleep(0.2)
-        for path in urls:
-            try:
-                urllib.request.urlopen(base + path, timeout=30)
-            except OSError as error:
-                sys.exit(f"{path} did not answer 200 ({error}); fix it before timing.")
+        for path in [MINIMAL, *(path for path, _, _ in pages)]:
+            check_200(base + path)
+        rows = []
 
-        rows = [("minimal view (before)", *wrk(f"{base}/bench/minimal/", args.seconds, 8))]
-        for path in urls:
-            rows.append((path, *wrk(base + path, args.seconds, args.connections)))
-            print(f"  {path}: {rows[-1][1]:,.0f} req/s", file=sys.stderr)
-        rows.append(("minimal view (after)", *wrk(f"{base}/bench/minimal/", args.seconds, 8)))
+        def measure(label, path, queries="", size=""):
+            wrk(base + path, 1, args.connections, script)  # warm every worker
+            rps, p50, p99, errors = wrk(base + path, args.seconds, args.connections, script)
+            rows.append((label, rps, p50, p99, errors, queries, size))
+            print(f"  {label}: {rps:,.0f} req/s", file=sys.stderr, flush=True)
+
+        measure("minimal view (before)", MINIMAL)
+        for path, queries, size in pages:
+            measure(path, path, queries, size)
+        measure("minimal view (after)", MINIMAL)
+        return rows
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
+
+def report(args, vendor, rows):
     minimal = (rows[0][1] + rows[-1][1]) / 2
     lines = [
-        f"Site pages, {args.publications:,} publications, {database_url.split(':')[0]}, "
-        f"gunicorn {args.workers} workers, wrk {args.connections} connections, "
-        f"{args.seconds}s per page, {date.today()}",
+        f"Site pages: {args.publications:,} publications on {vendor}; gunicorn {args.workers} "
+        f"sync workers, DATABASE_CONN_MAX_AGE={args.conn_max_age}; wrk -t2 "
+        f"-c{args.connections}, {args.seconds} s per page; {os.cpu_count()} CPUs; "
+        f"commit {git_commit()}; {datetime.now():%Y-%m-%d %H:%M}",
         "",
-        f"{'page':70} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs minimal':>11} {'errors':>7}",
+        f"{'page':68} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'vs min':>7} "
+        f"{'queries':>7} {'KB':>6} {'errors':>6}",
     ]
-    for path, rps, p50, p99, errors in rows:
+    for label, rps, p50, p99, errors, queries, size in rows:
+        kilobytes = f"{size / 1024:.0f}" if size != "" else ""
+        flag = " <" if rps / minimal < 0.10 else ""
         lines.append(
-            f"{path[:70]:70} {rps:8,.0f} {p50:8.1f} {p99:8.1f} {rps / minimal:10.2f}x {errors:7}"
+            f"{label[:68]:68} {rps:7,.0f} {p50:7.1f} {p99:7.1f} {rps / minimal:6.2f}x "
+            f"{queries:>7} {kilobytes:>6} {errors:>6}{flag}"
         )
-    report = "\n".join(lines)
-    print(report)
+    lines += ["", "vs min: throughput / mean of the two minimal-view runs; < marks below 0.10."]
+    return "\n".join(lines)
+
+
+def main():
+    args = parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("This benchmark needs wrk: apt-get install wrk")
+    scratch = Path(tempfile.mkdtemp(prefix="safetyhub-pages-"))
+    drop_database = None
+    try:
+        if args.database_url:
+            database_url, drop_database = postgres_database(args.database_url)
+        else:
+            database_url = f"sqlite:///{scratch / 'bench.sqlite3'}"
+        vendor = database_url.split(":")[0]
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "DJANGO_STATIC_ROOT": str(scratch / "static"),
+            "DATABASE_URL": database_url,
+            "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+        print(f"Preparing {args.publications:,} publications on {vendor} ...")
+        manage(env, "migrate", "--verbosity", "0")
+        manage(env, "load_hub", "--verbosity", "0")
+        manage(env, "generate_content", "--publications", str(args.publications))
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        pages = sample_pages(env)
+        rows = serve_and_measure(args, env, pages)
+    finally:
+        if drop_database:
+            drop_database()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    table = report(args, vendor, rows)
+    print(table)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
-    (results / f"site_pages-{date.today()}.txt").write_text(report + "\n")
+    path = results / f"site_pages-{datetime.now():%Y-%m-%d-%H%M}-{vendor}.txt"
+    path.write_text(table + "\n")
+    print(f"\nWritten to {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from catalog.synthetic import synthetic_content_generate
 
@@ -19,6 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, publications, seed, **options):
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if unapplied:
+            raise CommandError(
+                f"The database is not migrated ({len(unapplied)} migrations to apply). "
+                "Run: python manage.py migrate"
+            )
         started = time.monotonic()
 
         def progress(done, total):
@@ -34,13 +42,12 @@ class Command(BaseCommand):
                 publications=publications, seed=seed, progress=progress
             )
         except DatabaseError as error:
-            raise CommandError(
-                f"{error}. Is the database migrated? Run: python manage.py migrate"
-            ) from error
+            raise CommandError(f"Nothing was generated: {error}") from error
         sys.stderr.write("\n")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {result['created']:,} publications ({result['existing']:,} were "
-                f"there already) in {time.monotonic() - started:.1f} s."
+                f"there already), on {result['models']} AI models and {result['topics']} "
+                f"topics, in {time.monotonic() - started:.1f} s."
             )
         )
