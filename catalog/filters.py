@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from catalog.models import AIModel, Kind, Label, Publication, Topic
+from catalog.widgets import QuickSelect
 
 ORDERINGS = {
     "newest": ("-published_at", "-pk"),
@@ -24,34 +25,42 @@ def publication_years():
 
 
 class PublicationFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label="Any kind")
+    kind = django_filters.ChoiceFilter(
+        choices=Kind.choices, empty_label="Any kind", widget=QuickSelect
+    )
     model = django_filters.ModelChoiceFilter(
         label="AI model",
         field_name="ai_models",
         to_field_name="slug",
-        queryset=AIModel.objects.live().order_by("name"),
+        queryset=AIModel.objects.live().only("name", "slug").order_by("name"),
         empty_label="Any AI model",
+        widget=QuickSelect,
     )
     topic = django_filters.ModelChoiceFilter(
         label="Topic",
         field_name="topics",
         to_field_name="slug",
-        queryset=Topic.objects.live(),
+        queryset=Topic.objects.live().only("name", "slug"),
         empty_label="Any topic",
+        widget=QuickSelect,
     )
-    label = django_filters.ChoiceFilter(choices=Label.choices, empty_label="Any label")
+    label = django_filters.ChoiceFilter(
+        choices=Label.choices, empty_label="Any label", widget=QuickSelect
+    )
     year = django_filters.ChoiceFilter(
         label="Year",
         field_name="published_at",
         lookup_expr="year",
         choices=publication_years,
         empty_label="Any year",
+        widget=QuickSelect,
     )
     order = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A–Z")],
         empty_label=None,
         method="order_publications",
+        widget=QuickSelect,
     )
 
     class Meta:

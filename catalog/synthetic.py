@@ -35,6 +35,7 @@ from catalog.models import (
     Topic,
 )
 from catalog.search import search_index_update
+from pagecache.generation import generation_end
 
 PREFIX = "synthetic-"
 BATCH_SIZE = 2000
@@ -504,6 +505,7 @@ def synthetic_content_generate(*, publications: int, seed: int = 1, progress=Non
                 cards = cards[-50:]
             links_create(made)
             search_index_update(publication_ids=[publication.pk for publication, _ in made])
+            generation_end()  # bulk_create sends no signals; cached pages must not outlive it
             created += len(made)
             if progress:
                 progress(len(made_numbers) + created, max(publications, len(made_numbers)))

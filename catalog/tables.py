@@ -14,6 +14,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
 
 from catalog.models import AIModel, Evaluation, Metric, Publication, Result, value_text
+from pagecache.generation import generation_end
 
 # The columns of every results file, in this order. Import needs the key columns and reads
 # "subcategory" and "note" when present; the other columns are there for readers.
@@ -246,6 +247,8 @@ def results_import(*, lines: Iterable[str], progress: Progress | None = None) ->
                 Result.objects.bulk_update(batch, SAVED_FIELDS)
                 saved += len(batch)
                 report("Saving", saved, len(new) + len(changed))
+            # Bulk writes send no signals: retire the cached pages that show results here.
+            generation_end()
     except IntegrityError as error:
         raise ResultImportError(
             [

@@ -15,3 +15,17 @@ def plain_static_storage(settings, tmp_path):
 def fast_password_hasher(settings):
     """Tests sign in often; the production hasher takes half a second each time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Pages stay cached between requests, as in production; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """For query budgets: they count what rendering a page costs, not a cache hit."""
+    settings.PAGE_CACHE_SECONDS = 0

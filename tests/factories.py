@@ -19,6 +19,7 @@ from catalog.models import (
     Topic,
 )
 from catalog.search import search_index_update
+from pagecache.generation import generation_end
 
 _numbers = count(1)
 
@@ -105,6 +106,7 @@ def make_many_publications(count, *, ai_models=(), topics=(), practices=(), comm
         committee.publications.add(*publications)
     # bulk_create sends no signals, so index the new rows the way a bulk import must.
     search_index_update(publication_ids=[publication.pk for publication in publications])
+    generation_end()
     return publications
 
 

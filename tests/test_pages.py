@@ -107,6 +107,7 @@ def test_hub_shows_an_addendum_with_its_parent(client, hub):
     assert f'Addendum to <a href="{parent.get_absolute_url()}">GPT-5 System Card</a>' in html
 
 
+@pytest.mark.usefixtures("page_cache_off")
 def test_hub_query_count_does_not_grow_with_content(client, hub):
     add_content(hub, 5)
     small = count_queries(client, "/")
@@ -115,6 +116,7 @@ def test_hub_query_count_does_not_grow_with_content(client, hub):
     assert count_queries(client, "/") == small
 
 
+@pytest.mark.usefixtures("page_cache_off")
 def test_publication_page_query_count_does_not_grow_with_relations(client):
     card = make_publication()
     make_publication(kind=Kind.ADDENDUM, parent=card)

@@ -334,6 +334,7 @@ def test_any_text_parses_into_a_query_the_engines_accept(text):
     assert "\x00" not in query.fts5() and "\x00" not in query.websearch()
 
 
+@pytest.mark.usefixtures("page_cache_off")
 def test_search_query_count_does_not_grow_with_content(client):
     model = make_model(name="o3", slug="o3")
     topic = make_topic(name="Bias", slug="bias")

@@ -180,6 +180,7 @@ QUERY_BUDGETS = {
 }
 
 
+@pytest.mark.usefixtures("page_cache_off")
 def test_page_query_counts_are_bounded_and_do_not_grow_with_content(client, site):
     grow(site, 30)  # enough for a second page
     urls = page_urls(site)
