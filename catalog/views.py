@@ -187,12 +187,23 @@ class PublicationDetailView(DetailView):
         publication = self.object
         ai_models = list(AIModel.objects.live().filter(publications=publication))
         topics = list(Topic.objects.live().filter(publications=publication))
+        # Exists, not a join with DISTINCT: newest first, the database stops at the fourth match.
         related = (
             live_publications()
-            .filter(Q(ai_models__in=ai_models) | Q(topics__in=topics))
+            .filter(
+                Exists(
+                    Publication.ai_models.through.objects.filter(
+                        publication=OuterRef("pk"), aimodel__in=ai_models
+                    )
+                )
+                | Exists(
+                    Publication.topics.through.objects.filter(
+                        publication=OuterRef("pk"), topic__in=topics
+                    )
+                )
+            )
             .exclude(pk=publication.pk)
-            .exclude(parent=publication)
-            .distinct()[:4]
+            .exclude(parent=publication)[:4]
         )
         return super().get_context_data(
             parent=Publication.objects.live().filter(pk=publication.parent_id).first(),
@@ -257,9 +268,14 @@ class AIModelDetailView(PaginatedDetailView):
             family_members=live_models.filter(family=model),
             based_on=model.lineage.filter(source__in=live_models).select_related("source"),
             derived=model.descendants.filter(model__in=live_models).select_related("model"),
-            topics=Topic.objects.live()
-            .filter(publications__in=Publication.objects.live().filter(ai_models=model))
-            .distinct(),
+            topics=Topic.objects.live().filter(
+                Exists(
+                    Publication.topics.through.objects.filter(
+                        topic=OuterRef("pk"),
+                        publication__in=Publication.objects.live().filter(ai_models=model),
+                    )
+                )
+            ),
             results=live_results().filter(ai_model=model),
             determinations=live_determinations().filter(ai_model=model),
             **kwargs,

@@ -128,3 +128,69 @@ def test_publication_page_query_count_does_not_grow_with_relations(client):
         card.topics.add(make_topic())
 
     assert count_queries(client, card.get_absolute_url()) == small
+
+
+def related_titles(client, publication):
+    html = client.get(publication.get_absolute_url()).content.decode()
+    box = html.split('id="related-title"', 1)[1] if 'id="related-title"' in html else ""
+    return [title for title in TITLES if f">{title}</a>" in box]
+
+
+TITLES = ["Same model", "Same topic", "Older same model", "Unrelated", "Draft same model"]
+TITLES += ["Scheduled same topic", "Its addendum", "Newest same model", "Oldest same topic"]
+
+
+def test_related_publications_share_a_model_or_topic_newest_first_four_at_most(client):
+    model, topic = make_model(), make_topic()
+    card = make_publication(title="The card")
+    card.ai_models.add(model)
+    card.topics.add(topic)
+    now = timezone.now()
+    for title, days, link in [
+        ("Same model", 2, model),
+        ("Same topic", 3, topic),
+        ("Older same model", 5, model),
+        ("Oldest same topic", 9, topic),
+        ("Newest same model", 1, model),
+        ("Unrelated", 1, None),
+    ]:
+        other = make_publication(title=title, published_at=now - timedelta(days=days))
+        if link is not None:
+            (other.ai_models if link is model else other.topics).add(link)
+    draft = make_publication(title="Draft same model", status=Status.DRAFT)
+    draft.ai_models.add(model)
+    scheduled = make_publication(title="Scheduled same topic", published_at=now + timedelta(days=1))
+    scheduled.topics.add(topic)
+    addendum = make_publication(title="Its addendum", kind=Kind.ADDENDUM, parent=card)
+    addendum.ai_models.add(model)
+
+    assert related_titles(client, card) == [
+        "Same model",
+        "Same topic",
+        "Older same model",
+        "Newest same model",
+    ]
+    html = client.get(card.get_absolute_url()).content.decode()
+    box = html.split('id="related-title"', 1)[1]
+    order = [box.index(f">{title}</a>") for title in ["Newest same model", "Same model"]]
+    assert order == sorted(order)
+
+
+def test_a_model_page_lists_the_live_topics_of_its_live_publications(client):
+    model = make_model(slug="the-model")
+    shown, draft_topic, unlinked = (
+        make_topic(name="Shown topic"),
+        make_topic(name="Draft topic", status=Status.DRAFT),
+        make_topic(name="Unlinked topic"),
+    )
+    live = make_publication()
+    live.ai_models.add(model)
+    live.topics.add(shown, draft_topic)
+    hidden = make_publication(status=Status.DRAFT)
+    hidden.ai_models.add(model)
+    hidden.topics.add(unlinked)
+
+    html = client.get("/models/the-model/").content.decode()
+
+    assert "Shown topic" in html
+    assert "Draft topic" not in html and "Unlinked topic" not in html
