@@ -65,6 +65,7 @@ from catalog.tables import (
     results_import,
     table_response,
 )
+from editorial.admin import EditorialAdmin, StatusFilter, WorkflowMixin
 
 PUBLISHING = ("Publishing", {"fields": ["status", "published_at"]})
 
@@ -81,13 +82,18 @@ def contains_any(fields, term):
     return Q.create([(f"{field}__icontains", term) for field in fields], connector=Q.OR)
 
 
-class CatalogAdmin(admin.ModelAdmin):
-    """Defaults for every list: no second COUNT of the whole table, short pages."""
+class CatalogAdmin(EditorialAdmin):
+    """Defaults for every list: no second COUNT of the whole table, short pages; and history
+    (every save a revision, with diffs, revert and recovery: editorial.admin)."""
 
     show_full_result_count = False
     list_per_page = 50
     # Deleting a topic or a model lists every link to it; show a sample, not thousands.
     delete_confirmation_max_display = 50
+
+
+class PublishableAdmin(WorkflowMixin, CatalogAdmin):
+    """A content type with a status: states, roles, bulk publishing, previews (editorial.admin)."""
 
 
 def period_start(moment, kind):
@@ -265,12 +271,20 @@ class AddendumInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(CatalogAdmin):
-    list_display = ["title", "kind", "label", "status", "published_at", "parent", "model_names"]
+class PublicationAdmin(PublishableAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "label",
+        "status_badge",
+        "published_at",
+        "parent",
+        "model_names",
+    ]
     list_select_related = ["parent"]
     # Not by parent or AI models: that sorts the whole table through a join.
-    sortable_by = ["title", "kind", "label", "status", "published_at"]
-    list_filter = ["status", "kind", "label", AIModelFilter, TopicFilter]
+    sortable_by = ["title", "kind", "label", "status_badge", "published_at"]
+    list_filter = [StatusFilter, "kind", "label", AIModelFilter, TopicFilter]
     # The ai_models__ fields are searched in a subquery: see get_search_results.
     search_fields = ["title", "summary", "slug", "ai_models__name", "ai_models__aliases__name"]
     search_help_text = "Title, summary, slug, or the name or alias of an AI model."
@@ -287,6 +301,12 @@ class PublicationAdmin(CatalogAdmin):
         ("Related", {"fields": ["ai_models", "topics", "practices"]}),
     ]
     inlines = [AddendumInline]
+    markdown_fields = ["body"]
+
+    def reversion_register(self, model, **options):
+        # Addenda are edited on their own pages: reverting a card must not revert them.
+        options["follow"] = [name for name in options.get("follow", ()) if name != "addenda"]
+        super().reversion_register(model, **options)
 
     def get_inline_instances(self, request, obj=None):
         """Only a system card has addenda."""
@@ -335,18 +355,18 @@ class LineageInline(admin.TabularInline):
 
 
 @admin.register(AIModel)
-class AIModelAdmin(CatalogAdmin):
+class AIModelAdmin(PublishableAdmin):
     list_display = [
         "name",
         "family",
         "modality",
         "release_date",
-        "status",
+        "status_badge",
         "published_at",
         "alias_names",
     ]
     list_select_related = ["family"]
-    list_filter = ["status", "modality", "family"]
+    list_filter = [StatusFilter, "modality", "family"]
     search_fields = ["name", "slug", "aliases__name"]
     search_help_text = "Name, slug or alias."
     autocomplete_fields = ["family"]
@@ -367,10 +387,10 @@ class AIModelAdmin(CatalogAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(CatalogAdmin):
-    list_display = ["name", "featured", "position", "status", "published_at"]
+class TopicAdmin(PublishableAdmin):
+    list_display = ["name", "featured", "position", "status_badge", "published_at"]
     list_editable = ["featured", "position"]
-    list_filter = ["status", "featured"]
+    list_filter = [StatusFilter, "featured"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
@@ -379,6 +399,7 @@ class TopicAdmin(CatalogAdmin):
         PUBLISHING,
         ("Topic page", {"fields": ["body"]}),
     ]
+    markdown_fields = ["body"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -389,9 +410,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(CatalogAdmin):
-    list_display = ["name", "formed_on", "status", "published_at"]
-    list_filter = ["status"]
+class CommitteeAdmin(PublishableAdmin):
+    list_display = ["name", "formed_on", "status_badge", "published_at"]
+    list_filter = [StatusFilter]
     search_fields = ["name", "mandate"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["publications"]
@@ -402,6 +423,7 @@ class CommitteeAdmin(CatalogAdmin):
         ("Text", {"fields": ["mandate", "charter"]}),
         ("Related", {"fields": ["publications"]}),
     ]
+    markdown_fields = ["charter"]
 
 
 @admin.register(Person)
@@ -413,6 +435,7 @@ class PersonAdmin(CatalogAdmin):
         (None, {"fields": ["name", "slug", "role", "bio"]}),
         ("Portrait", {"fields": ["portrait", "portrait_alt"]}),
     ]
+    markdown_fields = ["bio"]
 
 
 class PracticeInline(admin.TabularInline):
@@ -443,10 +466,10 @@ class PracticeAdmin(CatalogAdmin):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(CatalogAdmin):
-    list_display = ["title", "duration", "position", "status", "published_at"]
+class ConversationAdmin(PublishableAdmin):
+    list_display = ["title", "duration", "position", "status_badge", "published_at"]
     list_editable = ["position"]
-    list_filter = ["status"]
+    list_filter = [StatusFilter]
     search_fields = ["title", "summary"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -466,7 +489,7 @@ class HubFeatureInline(admin.TabularInline):
 
 
 @admin.register(HubPage)
-class HubPageAdmin(admin.ModelAdmin):
+class HubPageAdmin(EditorialAdmin):
     """The one landing page: edited in place, never added twice or deleted."""
 
     inlines = [HubFeatureInline]

@@ -7,6 +7,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.documents import DocumentField
+from catalog.images import UploadedImageField
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -194,12 +197,19 @@ class Person(models.Model):
         help_text="E.g. “Director, Carnegie Mellon”.",
     )
     bio = models.TextField(blank=True, help_text="A short biography, in Markdown.")
-    portrait = models.ImageField(upload_to="people/", blank=True)
+    portrait = UploadedImageField(
+        upload_to="people/",
+        blank=True,
+        width_field="portrait_width",
+        height_field="portrait_height",
+    )
+    portrait_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    portrait_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     portrait_alt = models.CharField(
         "portrait description",
         max_length=250,
         blank=True,
-        help_text="What the portrait shows, for screen readers.",
+        help_text="What the portrait shows, for screen readers. Required with a portrait.",
     )
 
     class Meta:
@@ -211,6 +221,10 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:person_detail", args=[self.slug])
+
+    def clean(self):
+        if self.portrait and not self.portrait_alt:
+            raise ValidationError({"portrait_alt": "Describe the portrait for screen readers."})
 
 
 class Stage(models.Model):
@@ -290,7 +304,11 @@ class Publication(Publishable):
     )
     summary = models.TextField(help_text="One paragraph, shown in lists and link previews.")
     body = models.TextField(blank=True, help_text="The full text, in Markdown.")
-    cover_image = models.ImageField(upload_to="covers/%Y/", blank=True)
+    cover_image = UploadedImageField(
+        upload_to="covers/%Y/", blank=True, width_field="cover_width", height_field="cover_height"
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_alt = models.CharField(
         "cover description",
         max_length=250,
@@ -303,7 +321,7 @@ class Publication(Publishable):
         blank=True,
         help_text="Where the full document lives, if elsewhere.",
     )
-    document = models.FileField(
+    document = DocumentField(
         upload_to="documents/%Y/", blank=True, help_text="The PDF, if we host it."
     )
     ai_models = models.ManyToManyField(
@@ -345,6 +363,9 @@ class Publication(Publishable):
 
     def get_absolute_url(self):
         return reverse("catalog:publication_detail", args=[self.slug])
+
+    def get_document_url(self):
+        return reverse("catalog:publication_document", args=[self.slug])
 
     def clean(self):
         if self.kind == Kind.ADDENDUM and not self.parent_id:
@@ -422,8 +443,20 @@ class Conversation(Publishable):
     summary = models.TextField(blank=True)
     url = models.URLField("link", max_length=500, blank=True, help_text="Where to watch or listen.")
     duration = models.DurationField(null=True, blank=True, help_text="As hh:mm:ss.")
-    image = models.ImageField(upload_to="conversations/", blank=True)
-    image_alt = models.CharField("image description", max_length=250, blank=True)
+    image = UploadedImageField(
+        upload_to="conversations/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        "image description",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for screen readers. Required with an image.",
+    )
     speakers = models.ManyToManyField(Person, blank=True, related_name="conversations")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the hub.")
 
@@ -436,6 +469,11 @@ class Conversation(Publishable):
 
     def get_absolute_url(self):
         return reverse("catalog:conversation_detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt:
+            raise ValidationError({"image_alt": "Describe the image for screen readers."})
 
 
 class HubPage(models.Model):
@@ -478,6 +516,15 @@ class HubPage(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalog:hub")
+
+    def clean(self):
+        # A plain text field, so nothing else stops a javascript: address reaching the hub.
+        link = self.evaluations_link_url
+        is_path = link.startswith("/") and not link.startswith("//")
+        if link and not (is_path or link.startswith(("https://", "http://"))):
+            raise ValidationError(
+                {"evaluations_link_url": "Use a full https:// address or a path starting with /."}
+            )
 
 
 class HubFeature(models.Model):

@@ -32,6 +32,11 @@ urlpatterns = [
         views.PublicationDetailView.as_view(),
         name="publication_detail",
     ),
+    path(
+        "publications/<slug:slug>/document.pdf",
+        views.PublicationDocumentView.as_view(),
+        name="publication_document",
+    ),
     path("news/", views.NewsListView.as_view(), name="news_list"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("models/", views.AIModelListView.as_view(), name="model_list"),

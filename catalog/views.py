@@ -6,9 +6,10 @@ from datetime import date
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from catalog import search
@@ -42,6 +43,7 @@ from catalog.tables import (
     result_rows,
     table_response,
 )
+from editorial.workflow import is_live, state_description
 
 PAGE_SIZE = 20
 SLUG = re.compile(r"[-\w]+")
@@ -108,6 +110,48 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
         raise Http404(f"There is no page {request.GET.get('page')!r} here: {error}.") from None
+
+
+class LiveOrPreviewMixin:
+    """A detail page of a type with a status: visitors see only live items.
+
+    Staff who may see the item in the admin, and whoever holds an active preview link to it,
+    see it in any status at its real address, exactly as it will look, under a banner saying
+    it is a preview; that answer is never cached and never indexed.
+    """
+
+    preview_link = None  # set by editorial's preview-link view
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.preview_link is not None:
+            return queryset.filter(pk=self.preview_link.object_id)
+        if self.staff_may_preview(queryset.model):
+            return queryset
+        return queryset.live()
+
+    def staff_may_preview(self, model):
+        user = self.request.user
+        if not user.is_staff:
+            return False
+        app_label, model_name = model._meta.app_label, model._meta.model_name
+        return user.has_perm(f"{app_label}.view_{model_name}") or user.has_perm(
+            f"{app_label}.change_{model_name}"
+        )
+
+    def get_context_data(self, **kwargs):
+        if not is_live(self.object):
+            kwargs.update(
+                preview_state=state_description(self.object), preview_link=self.preview_link
+            )
+        return super().get_context_data(**kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context.get("preview_state"):
+            patch_cache_control(response, private=True, no_store=True)
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 class PaginatedDetailView(StrictQueryMixin, DetailView):
@@ -180,8 +224,8 @@ class NewsListView(FilteredListView):
         return live_publications().filter(kind=Kind.NEWS)
 
 
-class PublicationDetailView(DetailView):
-    queryset = Publication.objects.live()
+class PublicationDetailView(LiveOrPreviewMixin, DetailView):
+    queryset = Publication.objects.all()
 
     def get_context_data(self, **kwargs):
         publication = self.object
@@ -221,6 +265,30 @@ class PublicationDetailView(DetailView):
         )
 
 
+class PublicationDocumentView(View):
+    """A publication's PDF: for visitors once the publication is live, for staff always.
+
+    Inline, so the browser's PDF viewer opens it, under the publication's slug; the type is
+    fixed (the upload was checked to be a PDF) and nosniff stops browsers guessing another.
+    """
+
+    def get(self, request, slug):
+        staff = request.user.is_staff
+        publications = Publication.objects.all() if staff else Publication.objects.live()
+        publication = get_object_or_404(publications.exclude(document=""), slug=slug)
+        try:
+            file = publication.document.storage.open(publication.document.name, "rb")
+        except FileNotFoundError:
+            raise Http404("This publication’s document file is missing.") from None
+        response = FileResponse(
+            file, content_type="application/pdf", filename=f"{publication.slug}.pdf"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        if staff:
+            patch_cache_control(response, private=True)
+        return response
+
+
 class AIModelListView(StrictQueryMixin, ListView):
     """Model families, or every model on a release timeline (?view=timeline)."""
 
@@ -252,8 +320,8 @@ class AIModelListView(StrictQueryMixin, ListView):
         return super().get_context_data(view=self.view, **kwargs)
 
 
-class AIModelDetailView(PaginatedDetailView):
-    queryset = AIModel.objects.live().prefetch_related("aliases")
+class AIModelDetailView(LiveOrPreviewMixin, PaginatedDetailView):
+    queryset = AIModel.objects.prefetch_related("aliases")
     context_object_name = "ai_model"
     template_name = "catalog/aimodel_detail.html"
 
@@ -293,8 +361,8 @@ class TopicListView(StrictQueryMixin, ListView):
         )
 
 
-class TopicDetailView(PaginatedDetailView):
-    queryset = Topic.objects.live()
+class TopicDetailView(LiveOrPreviewMixin, PaginatedDetailView):
+    queryset = Topic.objects.all()
 
     def get_publications(self):
         return live_publications().filter(topics=self.object)
@@ -311,8 +379,8 @@ class CommitteeListView(StrictQueryMixin, ListView):
         )
 
 
-class CommitteeDetailView(PaginatedDetailView):
-    queryset = Committee.objects.live()
+class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
+    queryset = Committee.objects.all()
 
     def get_publications(self):
         return live_publications().filter(committees=self.object)
@@ -348,8 +416,8 @@ class ConversationListView(StrictQueryMixin, ListView):
     queryset = Conversation.objects.live().prefetch_related("speakers")
 
 
-class ConversationDetailView(DetailView):
-    queryset = Conversation.objects.live().prefetch_related("speakers")
+class ConversationDetailView(LiveOrPreviewMixin, DetailView):
+    queryset = Conversation.objects.prefetch_related("speakers")
 
 
 class StageListView(StrictQueryMixin, ListView):
@@ -430,8 +498,9 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = search.query_parse(self.text)
-        page = paginate(self.request, search.RankedResults(query, self.filters))
-        counts = search.facet_counts(query, self.filters)
+        results = search.RankedResults(query, self.filters)
+        page = paginate(self.request, results)
+        counts = results.facet_counts()
         ai_models, topics = search.quick_matches(self.text, query) if query else ([], [])
         return super().get_context_data(
             text=self.text,
@@ -457,7 +526,7 @@ class SearchView(TemplateView):
                     "label": label,
                     "count": counts[name].get(key, 0),
                     "chosen": value in chosen,
-                    "remove_url": self.url_without(name, value),
+                    "remove_url": self.url_without(name, value) if value in chosen else None,
                 }
                 for key, value, label in values
                 if counts[name].get(key) or value in chosen

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "catalog",
+    # The workflow around catalog's content (roles, previews, redirects); history by reversion.
+    "editorial",
+    "reversion",
     "pagecache",
 ]
 
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: answers only what nothing else found, at the addresses of moved or deleted pages.
+    "editorial.redirects.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "safetyhub.urls"
@@ -142,6 +147,9 @@ else:
 # item goes live (pagecache/generation.py); this is only the longest any page is kept. 0: off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 
+# How long a preview link (a draft shown to a reviewer without an account) keeps working.
+PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -159,6 +167,10 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfil
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+# Uploads only a view hands out, after checking who asks (publication PDFs): never serve this
+# folder from the web server. Like MEDIA_ROOT, a volume every app server shares.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
+DOCUMENT_MAX_MB = env_int("DJANGO_DOCUMENT_MAX_MB", 50)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

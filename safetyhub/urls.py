@@ -19,6 +19,8 @@ class FaviconView(RedirectView):
 
 
 urlpatterns = [
+    # Before the admin: editorial's Markdown preview lives under /admin/ too.
+    path("", include("editorial.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
     path("", include("catalog.urls")),

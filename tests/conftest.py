@@ -9,6 +9,7 @@ def plain_static_storage(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +30,58 @@ def empty_cache():
 def page_cache_off(settings):
     """For query budgets: they count what rendering a page costs, not a cache hit."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def demo_credentials_in_scratch_folder(monkeypatch, tmp_path):
+    """ensure_admin keeps the demo users' generated passwords here, not in the project folder."""
+    monkeypatch.setattr(
+        "catalog.management.commands.ensure_admin.DEMO_CREDENTIALS_FILE",
+        tmp_path / "demo-credentials",
+    )
+    monkeypatch.setattr(
+        "catalog.management.commands.ensure_admin.CREDENTIALS_FILE",
+        tmp_path / "admin-credentials",
+    )
+
+
+def staff_in_group(username, group_name):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from editorial.roles import roles_create
+
+    roles_create()  # made by a migration, but a transactional test's flush removes them
+    user = get_user_model().objects.create_user(username=username, password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    """A staff user in the Editors group: writes drafts, cannot publish."""
+    return staff_in_group("editor", "Editors")
+
+
+@pytest.fixture
+def publisher(db):
+    """A staff user in the Publishers group."""
+    return staff_in_group("publisher", "Publishers")
+
+
+@pytest.fixture
+def editor_client(editor):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(publisher)
+    return client

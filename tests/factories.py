@@ -1,10 +1,15 @@
 """Small builders for test data: real rows in the real database."""
 
+import io
+import struct
+import zlib
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import count
 
 from django.utils import timezone
+from PIL import Image
+from pypdf import PdfWriter
 
 from catalog.models import (
     AIModel,
@@ -135,3 +140,58 @@ def make_result(*, metric, ai_model, source, value, **fields):
         value=Decimal(str(value)),
         **fields,
     )
+
+
+def make_image(image_format="JPEG", size=(1200, 800), **options):
+    """A real image file: red on the left half, blue on the right, so turns can be seen."""
+    image = Image.new("RGB", size, "red")
+    image.paste("blue", (size[0] // 2, 0, size[0], size[1]))
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **options)
+    return buffer.getvalue()
+
+
+def make_png_header(width, height):
+    """A PNG that claims width × height pixels and holds none: signature, IHDR and IEND."""
+
+    def chunk(kind, data):
+        checksum = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + checksum
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def make_pdf(pages=1, **encryption):
+    """A real PDF with blank pages, encrypted when given pypdf's encrypt() arguments."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(612, 792)
+    if encryption:
+        writer.encrypt(**encryption)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def attach_demo_media():
+    """Images on the loaded hub's pages that show them, and a PDF on the GPT-5 card."""
+    from django.core.files.base import ContentFile
+
+    from catalog.models import Conversation, Person
+
+    card = Publication.objects.get(slug="gpt-5-system-card")
+    card.cover_alt = "The words GPT-5 System Card on a gradient"
+    card.cover_image.save("gpt-5.jpg", ContentFile(make_image("JPEG", (1800, 900))), save=False)
+    card.document.save("gpt-5-system-card.pdf", ContentFile(make_pdf(pages=2)), save=False)
+    card.save()
+    person = Person.objects.get(slug="zico-kolter")
+    person.portrait_alt = "Zico Kolter, smiling, in front of a whiteboard"
+    person.portrait.save("zico.webp", ContentFile(make_image("WEBP", (600, 800))), save=False)
+    person.save()
+    for conversation in Conversation.objects.all():
+        conversation.image_alt = f"A still from “{conversation.title}”"
+        conversation.image.save(
+            "still.png", ContentFile(make_image("PNG", (1280, 720))), save=False
+        )
+        conversation.save()

@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from catalog.images import picture_for
+
 register = template.Library()
 
 # Like json_script: nothing in the data can close the <script> element.
@@ -25,7 +27,7 @@ def article_json_ld(context, publication, ai_models=()):
         "publisher": {"@type": "Organization", "name": "Safety Hub"},
         "about": [{"@type": "Thing", "name": model.name} for model in ai_models],
     }
-    if publication.cover_image:
-        data["image"] = request.build_absolute_uri(publication.cover_image.url)
+    if picture := picture_for(publication.cover_image):
+        data["image"] = request.build_absolute_uri(picture.fallback.url)
     text = json.dumps(data, cls=DjangoJSONEncoder).translate(ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

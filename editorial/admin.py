@@ -1,0 +1,590 @@
+"""The editorial side of the admin: history for every content type, and for the content types
+with a status, the workflow (states, roles, bulk moves, previews, slugs)."""
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from catalog.models import Status
+from editorial import workflow
+from editorial.history import (
+    revision_baseline_ensure,
+    revision_record_deletion,
+    revision_revert,
+    version_diff,
+)
+from editorial.models import PreviewLink, Redirect
+from editorial.previews import preview_link_create, preview_link_revoke
+from editorial.workflow import (
+    EDITABLE_STATUSES,
+    State,
+    can_publish,
+    may_edit,
+    publishable_state,
+    state_condition,
+    state_description,
+)
+
+# Large enough for any real selection, small enough to read.
+CONFIRMATION_LISTED = 100
+
+
+class MarkdownTextarea(AdminTextareaWidget):
+    """A textarea with a live preview of the page's rendering under it (admin only)."""
+
+    class Media:
+        css = {"all": ["editorial/admin.css"]}
+        js = ["editorial/markdown-preview.js"]
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.attrs["data-markdown-preview"] = reverse("editorial:markdown_preview")
+
+
+class EditorialAdmin(VersionAdmin):
+    """History for a content type: every save in the admin is a revision (django-reversion).
+
+    On top of VersionAdmin: a readable diff between any two revisions, one-click revert,
+    a first revision for content that never had one, and a revision before every delete, so
+    every deleted item can be recovered. Each item changed from the list (list_editable, bulk
+    actions, bulk delete) gets a revision of its own, so reverting one never reverts another.
+    """
+
+    object_history_template = "admin/editorial/object_history.html"
+    # Reversion's own adds only "Recover deleted ..."; admin/catalog/change_list.html does.
+    change_list_template = None
+    history_latest_first = True
+    markdown_fields = ()
+
+    class Media:
+        css = {"all": ["editorial/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.markdown_fields:
+            kwargs["widget"] = MarkdownTextarea
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/revert/",
+                view(self.revert_view),
+                name="{}_{}_revert".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    # Saving and deleting.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self.has_change_permission(request, obj):
+                revision_baseline_ensure(objects=[obj])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # Not VersionAdmin's, which makes one revision of everything a list request changes.
+        context = {
+            "has_recover_permission": self.has_add_permission(request)
+            and self.has_change_permission(request),
+            **(extra_context or {}),
+        }
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
+    def save_model(self, request, obj, form, change):
+        if reversion.is_active():  # the change form's own revision
+            return super().save_model(request, obj, form, change)
+        # A row changed in the list: the form has already applied the new values to `obj`.
+        revision_baseline_ensure(objects=[self.model._default_manager.get(pk=obj.pk)])
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(f"Changed {', '.join(form.changed_data)} in the list")
+            return super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        revision_record_deletion(obj=obj, user=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            revision_record_deletion(obj=obj, user=request.user)
+        super().delete_queryset(request, queryset)
+
+    # History, comparison and revert.
+
+    def versions(self, object_id):
+        return Version.objects.get_for_object_reference(self.model, object_id).select_related(
+            "revision__user"
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        object_id = unquote(object_id)
+        obj = self.get_object(request, object_id)
+        versions = list(self.versions(object_id).order_by("-pk"))
+        rows = []
+        for number, version in enumerate(versions):
+            previous = versions[number + 1] if number + 1 < len(versions) else None
+            rows.append(
+                {
+                    "version": version,
+                    "revision": version.revision,
+                    "is_current": number == 0,
+                    "url": self.admin_url("revision", quote(object_id), version.pk),
+                    "revert_url": self.admin_url("revert", quote(object_id), version.pk),
+                    "changes_url": previous
+                    and f"{self.admin_url('compare', quote(object_id))}"
+                    f"?from={previous.pk}&to={version.pk}",
+                }
+            )
+        context = {
+            "versions": rows,
+            "compare_url": self.admin_url("compare", quote(object_id)),
+            "can_revert": obj is not None and self.has_change_permission(request, obj),
+            **(extra_context or {}),
+        }
+        # Django's, not VersionAdmin's: the permission checks and the page, with our rows.
+        return admin.ModelAdmin.history_view(self, request, quote(object_id), context)
+
+    def admin_url(self, view, *args):
+        opts = self.opts
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}", args=args
+        )
+
+    def compare_view(self, request, object_id):
+        """What changed between two revisions (?from=&to=; by default the last two)."""
+        object_id = unquote(object_id)
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("There is no such item; a deleted one is recovered from the list.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        versions = self.versions(object_id)
+        newer = (
+            self.chosen_version(versions, request.GET.get("to")) or versions.order_by("-pk").first()
+        )
+        if newer is None:
+            raise Http404("This item has no revisions yet.")
+        older = self.chosen_version(versions, request.GET.get("from")) or (
+            versions.filter(pk__lt=newer.pk).order_by("-pk").first()
+        )
+        if older is None:
+            raise Http404("There is no earlier revision to compare with.")
+        if older.pk > newer.pk:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Changes to {obj}",
+            "subtitle": None,
+            "opts": self.opts,
+            "object": obj,
+            "older": older,
+            "newer": newer,
+            "changes": version_diff(older, newer),
+            "history_url": self.admin_url("history", quote(object_id)),
+            "revert_url": self.admin_url("revert", quote(object_id), older.pk),
+            "can_revert": self.has_change_permission(request, obj),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/editorial/compare.html", context)
+
+    def chosen_version(self, versions, value):
+        if value is None:
+            return None
+        if not value.isdigit():
+            raise Http404(f"“{value}” is not a revision number.")
+        return get_object_or_404(versions, pk=value)
+
+    def check_revert(self, request, obj, version):
+        """Raise PermissionDenied unless `request.user` may put `obj` back as in `version`."""
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+
+    def revert_view(self, request, object_id, version_id):
+        """One click: the item as it was in that revision, recorded as a new revision."""
+        if request.method != "POST":
+            return HttpResponseRedirect(self.admin_url("history", object_id))
+        return self.revert(request, object_id, version_id)
+
+    def revert(self, request, object_id, version_id):
+        object_id = unquote(object_id)
+        obj = self.get_object(request, object_id)
+        version = get_object_or_404(self.versions(object_id), pk=version_id)
+        self.check_revert(request, obj, version)
+        obj = revision_revert(version=version, user=request.user)
+        message = f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M}."
+        self.log_change(request, obj, message)
+        self.message_user(request, f"“{obj}”: {message}", messages.SUCCESS)
+        return HttpResponseRedirect(self.admin_url("change", quote(obj.pk)))
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Reversion's revert through the filled-in form: the same rules as one-click revert."""
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            version = get_object_or_404(self.versions(unquote(object_id)), pk=version_id)
+            self.check_revert(request, obj, version)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Draft, in review, scheduled, live or archived: what the status and the date mean now."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in State.values:
+            return queryset.filter(state_condition(self.value()))
+        return queryset
+
+
+def unique_slug(model, text, *, exclude_pk=None) -> str:
+    """A slug made from `text`, with -2, -3, ... when another item already has it."""
+    max_length = model._meta.get_field("slug").max_length
+    base = slugify(text)[:max_length].strip("-") or "item"
+    taken = set(
+        model._default_manager.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        suffix = f"-{number}"
+        slug = base[: max_length - len(suffix)] + suffix
+    return slug
+
+
+class WorkflowForm(forms.ModelForm):
+    """Rules of the status field and the slug that hold whatever a browser sends."""
+
+    can_publish = False
+    slug_source = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status is not None and not self.can_publish:
+            status.choices = [(v, label) for v, label in status.choices if v in EDITABLE_STATUSES]
+            status.help_text = "Save it as a draft or send it for review; a publisher publishes it."
+        slug = self.fields.get("slug")
+        if slug is not None and self.slug_source:
+            slug.required = False
+            slug.help_text = (
+                f"{slug.help_text} Left empty, it is made from the {self.slug_source}."
+            ).strip()
+            if self.instance.pk and workflow.is_live(self.instance):
+                slug.help_text += " Changing it keeps the old address working: it redirects here."
+
+    def clean(self):
+        cleaned_data = super().clean()
+        status = cleaned_data.get("status")
+        if status and not self.can_publish and status not in EDITABLE_STATUSES:
+            self.add_error(
+                "status",
+                "Only a publisher can publish or archive. "
+                "Save it as a draft or send it for review.",
+            )
+        source = cleaned_data.get(self.slug_source) if self.slug_source else None
+        if "slug" in self.fields and not cleaned_data.get("slug") and source:
+            cleaned_data["slug"] = unique_slug(
+                self._meta.model, source, exclude_pk=self.instance.pk
+            )
+        return cleaned_data
+
+
+class WorkflowMixin:
+    """The workflow of a content type with a status (catalog.models.Publishable).
+
+    - a status column (Draft, In review, Scheduled for ..., Live, Archived), a filter with the
+      same states, and the state in words on the form;
+    - Editors may save drafts and send them for review; publishing, unpublishing, archiving and
+      changing or deleting a published or archived item need the publish permission, checked
+      in the form itself, not only in what the page offers;
+    - bulk Publish / Unpublish / Archive, after a confirmation page, for publishers;
+    - preview links for reviewers without an account, made from the change form;
+    - the slug made from the title when left empty.
+    """
+
+    actions = ["publish_selected", "unpublish_selected", "archive_selected"]
+    workflow_fields = ["current_state", "preview_links"]
+
+    # Permissions.
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_edit(request.user, obj))
+
+    def check_revert(self, request, obj, version):
+        super().check_revert(request, obj, version)
+        status = version.field_dict.get("status")
+        if status not in EDITABLE_STATUSES and not can_publish(request.user, self.model):
+            raise PermissionDenied(
+                "Only a publisher can revert to a published or archived version."
+            )
+
+    def get_inline_instances(self, request, obj=None):
+        """An item the user may not change shows its inlines read-only too."""
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            for inline in inlines:
+                inline.has_add_permission = inline.has_change_permission = (
+                    inline.has_delete_permission
+                ) = lambda request, obj=None: False
+        return inlines
+
+    def get_changelist_instance(self, request):
+        """Editors change rows on their own page, where the status rules apply."""
+        changelist = super().get_changelist_instance(request)
+        if not can_publish(request.user, self.model):
+            changelist.list_editable = ()
+        return changelist
+
+    # The form.
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        slug_source = self.prepopulated_fields.get("slug", [None])[0]
+        return type(
+            form.__name__,
+            (WorkflowForm, form),
+            {"can_publish": can_publish(request.user, self.model), "slug_source": slug_source},
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        """The state in words and the preview links, under the status and date."""
+        fieldsets = super().get_fieldsets(request, obj)
+        return [
+            (name, {**options, "fields": [*options["fields"], *self.workflow_fields]})
+            if name == "Publishing"
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.workflow_fields]
+
+    @admin.display(description="now")
+    def current_state(self, item):
+        if item.pk is None:
+            return "Not saved yet."
+        text = state_description(item)
+        text = text[:1].upper() + text[1:]
+        if publishable_state(item) == State.SCHEDULED:
+            text += ": it goes live then by itself, with nothing else to do"
+        return f"{text}."
+
+    @admin.display(description="preview links")
+    def preview_links(self, item):
+        if item.pk is None:
+            return "Save first; then “Save and create a preview link” makes one."
+        links = list(PreviewLink.objects.for_object(item).active())
+        manage = reverse("admin:editorial_previewlink_changelist")
+        content_type = ContentType.objects.get_for_model(item)
+        manage = f"{manage}?content_type__id__exact={content_type.pk}&object_id={item.pk}"
+        if not links:
+            return format_html('None active. <a href="{}">All links to this item</a>', manage)
+        return format_html(
+            '<ul class="preview-link-list">{}</ul><a href="{}">Manage or revoke</a>',
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> (until {})</li>',
+                (
+                    (
+                        link.get_absolute_url(),
+                        link.get_absolute_url(),
+                        workflow.moment(link.expires_at),
+                    )
+                    for link in links
+                ),
+            ),
+            manage,
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, item):
+        state = publishable_state(item)
+        text = (
+            f"Scheduled for {workflow.moment(item.published_at)}"
+            if state == State.SCHEDULED
+            else state.label
+        )
+        return format_html('<span class="status-badge status-{}">{}</span>', state.value, text)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["show_preview_link_button"] = (
+            request.user.has_perm("editorial.add_previewlink")
+            and not context.get("is_popup")
+            and (obj is None or not workflow.is_live(obj))
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_preview_link" in request.POST:
+            return self.preview_link_response(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_preview_link" in request.POST:
+            return self.preview_link_response(request, obj)
+        return super().response_change(request, obj)
+
+    def preview_link_response(self, request, obj):
+        if not request.user.has_perm("editorial.add_previewlink"):
+            raise PermissionDenied
+        link = preview_link_create(target=obj, user=request.user)
+        url = request.build_absolute_uri(link.get_absolute_url())
+        self.message_user(
+            request,
+            format_html(
+                "Saved. Preview link for a reviewer without an account, until {}: "
+                '<a href="{}">{}</a>',
+                workflow.moment(link.expires_at),
+                url,
+                url,
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self.admin_url("change", quote(obj.pk)))
+
+    # Bulk moves.
+
+    @admin.action(
+        description="Publish the selected %(verbose_name_plural)s", permissions=["publish"]
+    )
+    def publish_selected(self, request, queryset):
+        return self.status_change_action(request, queryset, Status.PUBLISHED, "publish")
+
+    @admin.action(
+        description="Unpublish the selected %(verbose_name_plural)s (back to draft)",
+        permissions=["publish"],
+    )
+    def unpublish_selected(self, request, queryset):
+        return self.status_change_action(request, queryset, Status.DRAFT, "unpublish")
+
+    @admin.action(
+        description="Archive the selected %(verbose_name_plural)s", permissions=["publish"]
+    )
+    def archive_selected(self, request, queryset):
+        return self.status_change_action(request, queryset, Status.ARCHIVED, "archive")
+
+    def status_change_action(self, request, queryset, status, verb):
+        items = list(queryset)
+        opts = self.opts
+        if request.POST.get("post") == "yes":
+            changed = workflow.status_change(items=items, status=status, user=request.user)
+            for item in changed:
+                self.log_change(request, item, workflow.STATUS_CHANGE_COMMENTS[status])
+            unchanged = len(items) - len(changed)
+            message = f"{verb.capitalize()}ed {len(changed)} {self.noun(len(changed))}."
+            if unchanged:
+                message += f" {unchanged} already {'were' if unchanged > 1 else 'was'} so."
+            self.message_user(request, message, messages.SUCCESS)
+            return None
+        rows = [(item, state_description(item), self.outcome(item, status)) for item in items]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{verb.capitalize()} {len(items)} {self.noun(len(items))}?",
+            "subtitle": None,
+            "opts": opts,
+            "verb": verb,
+            "rows": rows[:CONFIRMATION_LISTED],
+            "more": max(len(rows) - CONFIRMATION_LISTED, 0),
+            "changing": sum(1 for item in items if item.status != status),
+            "items": items,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/editorial/status_change_confirmation.html", context)
+
+    def noun(self, count):
+        return self.opts.verbose_name if count == 1 else self.opts.verbose_name_plural
+
+    def outcome(self, item, status):
+        if item.status == status:
+            return "unchanged"
+        if status == Status.PUBLISHED:
+            if item.published_at > timezone.now():
+                return f"scheduled: goes live on {workflow.moment(item.published_at)}"
+            return f"goes live now, dated {workflow.moment(item.published_at)}"
+        if status == Status.DRAFT:
+            return "back to draft: off the site" if workflow.is_live(item) else "back to draft"
+        return "archived: off the site" if workflow.is_live(item) else "archived"
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(admin.ModelAdmin):
+    """Every preview link, to copy or revoke; links are made from an item's change form."""
+
+    list_display = ["target_name", "address", "created_by", "created_at", "expires_at", "state"]
+    list_select_related = ["content_type", "created_by"]
+    list_filter = ["content_type"]
+    actions = ["revoke_selected"]
+    fields = ["target_name", "address", "created_by", "created_at", "expires_at", "state"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="item")
+    def target_name(self, link):
+        return str(link.target or "(deleted)")
+
+    @admin.display(description="address")
+    def address(self, link):
+        return format_html('<a href="{0}">{0}</a>', link.get_absolute_url())
+
+    @admin.display(description="state")
+    def state(self, link):
+        if link.revoked_at:
+            return f"revoked {workflow.moment(link.revoked_at)}"
+        if not link.is_active:
+            return "expired"
+        return "active"
+
+    @admin.action(description="Revoke the selected preview links", permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        revoked = [preview_link_revoke(link=link, user=request.user) for link in queryset]
+        count = sum(revoked)
+        self.message_user(request, f"Revoked {count} preview link{'s' if count != 1 else ''}.")
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "new_path", "created_at"]
+    search_fields = ["old_path", "new_path"]
+    fields = ["old_path", "new_path"]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class EditorialConfig(AppConfig):
+    name = "editorial"
+    verbose_name = "Editorial workflow"
+
+    def ready(self):
+        from editorial import redirects, roles  # noqa: F401  (redirects connects its signals)
+
+        # After every migrate and every test-database flush, which recreates only Meta permissions.
+        post_migrate.connect(roles.publish_permissions_post_migrate, sender=self)

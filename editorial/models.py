@@ -1,0 +1,98 @@
+"""What the editorial workflow keeps beside the content: preview links and moved addresses."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that still open their item: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class PreviewLink(models.Model):
+    """A secret address showing one unpublished item, read-only, to someone without an account."""
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, editable=False)
+    object_id = models.PositiveBigIntegerField(editable=False)
+    target = GenericForeignKey("content_type", "object_id")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(help_text="The link stops working at this moment.")
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="previewlink_target_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="previewlink_expires_after_creation",
+            )
+        ]
+
+    def __str__(self):
+        return f"Preview of {self.target or 'a deleted item'}"
+
+    def get_absolute_url(self):
+        return reverse("editorial:preview_link", args=[self.token])
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Redirect(models.Model):
+    """An address that used to show a page: visitors are sent on (301), or told it is gone (410).
+
+    Written when a live item's slug changes or a live item is deleted (editorial/redirects.py);
+    consulted only when nothing else answers the address, so a new item there wins.
+    """
+
+    old_path = models.CharField(
+        max_length=300, unique=True, help_text="The old address, e.g. /publications/old-slug/."
+    )
+    new_path = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the page lives now. Empty: it was deleted, and visitors get “410 Gone”.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["old_path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_path=models.F("new_path")), name="redirect_not_to_itself"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path or 'gone'}"

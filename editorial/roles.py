@@ -1,0 +1,98 @@
+"""Who may do what: the Editors and Publishers groups, and the permission to publish.
+
+Editors write and revise; only Publishers decide what goes live. "Publish" is a permission per
+content type (`catalog.publish_publication`, ...), so an administrator can also grant it for
+one type only.
+"""
+
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
+
+EDITORS = "Editors"
+PUBLISHERS = "Publishers"
+ACTIONS = ("add", "change", "delete", "view")
+
+# The content types with a status: what publishing is about.
+PUBLISHABLE_MODELS = ["publication", "aimodel", "topic", "committee", "conversation"]
+# Rows edited on a publishable item's own page (its inlines); they follow their item's status.
+ITEM_PARTS = ["aimodelalias", "modellineage", "membership"]
+
+
+def publish_codename(model_name: str) -> str:
+    return f"publish_{model_name}"
+
+
+def publish_permissions_create(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
+    """The publish_<model> permissions, which no model's Meta declares (catalog stays as is)."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    for model_name in PUBLISHABLE_MODELS:
+        model = apps.get_model("catalog", model_name)
+        content_type, _ = ContentType.objects.db_manager(using).get_or_create(
+            app_label="catalog", model=model_name
+        )
+        Permission.objects.db_manager(using).get_or_create(
+            content_type=content_type,
+            codename=publish_codename(model_name),
+            defaults={"name": f"Can publish, unpublish and archive {model._meta.verbose_name}"},
+        )
+
+
+def publish_permissions_post_migrate(sender, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
+    if apps.is_installed("catalog") and apps.is_installed("django.contrib.auth"):
+        publish_permissions_create(apps=apps, using=using)
+
+
+def role_permissions(apps) -> dict[str, set[tuple[str, str]]]:
+    """Each group's permissions as (app label, codename)."""
+    catalog = [model._meta.model_name for model in apps.get_app_config("catalog").get_models()]
+    editors = {("catalog", f"view_{name}") for name in catalog}
+    editors |= {
+        ("catalog", f"{action}_{name}")
+        for name in PUBLISHABLE_MODELS + ITEM_PARTS
+        for action in ACTIONS
+    }
+    # People have no status of their own: editors add and correct them, publishers remove them.
+    editors |= {("catalog", "add_person"), ("catalog", "change_person")}
+    editors |= {("editorial", f"{action}_previewlink") for action in ("add", "change", "view")}
+    editors |= {("editorial", "view_redirect")}
+
+    publishers = set(editors)
+    publishers |= {("catalog", f"{action}_{name}") for name in catalog for action in ACTIONS}
+    publishers |= {("catalog", publish_codename(name)) for name in PUBLISHABLE_MODELS}
+    publishers |= {
+        ("editorial", f"{action}_{name}")
+        for name in ("previewlink", "redirect")
+        for action in ACTIONS
+    }
+    return {EDITORS: editors, PUBLISHERS: publishers}
+
+
+def roles_create(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Create the Editors and Publishers groups with their permissions, if they do not exist.
+
+    An existing group is left as it is: an administrator may have changed it on purpose.
+    """
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    publish_permissions_create(apps=apps, using=using)
+    for group_name, wanted in role_permissions(apps).items():
+        group, created = Group.objects.using(using).get_or_create(name=group_name)
+        if not created:
+            continue
+        permissions = []
+        for app_label, codename in sorted(wanted):
+            action, model_name = codename.split("_", 1)
+            model = apps.get_model(app_label, model_name)
+            # During migrate, Django's own permissions are only made after the last migration.
+            content_type, _ = ContentType.objects.db_manager(using).get_or_create(
+                app_label=app_label, model=model_name
+            )
+            permission, _ = Permission.objects.db_manager(using).get_or_create(
+                content_type=content_type,
+                codename=codename,
+                defaults={"name": f"Can {action} {model._meta.verbose_name}"},
+            )
+            permissions.append(permission)
+        group.permissions.set(permissions)

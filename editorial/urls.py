@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import path
+
+from editorial import views
+
+app_name = "editorial"
+
+urlpatterns = [
+    path("preview/<str:token>/", views.preview_link, name="preview_link"),
+    # Under /admin/ and through admin_view: staff only, CSRF-checked, never cached.
+    path(
+        "admin/markdown-preview/",
+        admin.site.admin_view(views.markdown_preview),
+        name="markdown_preview",
+    ),
+]

@@ -1,0 +1,61 @@
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from catalog import views as catalog_views
+from catalog.markup import render_markdown
+from catalog.models import AIModel, Committee, Conversation, Publication, Topic
+from editorial.models import PreviewLink
+from editorial.workflow import is_live
+
+# The page each previewable type is shown on, as visitors will see it.
+DETAIL_VIEWS = {
+    Publication: catalog_views.PublicationDetailView,
+    AIModel: catalog_views.AIModelDetailView,
+    Topic: catalog_views.TopicDetailView,
+    Committee: catalog_views.CommitteeDetailView,
+    Conversation: catalog_views.ConversationDetailView,
+}
+MAX_MARKDOWN_PREVIEW = 500_000
+
+
+def private(response):
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def preview_link(request, token):
+    """The item's real page, with the preview banner, for whoever holds an active link."""
+    link = PreviewLink.objects.select_related("content_type").filter(token=token).first()
+    if link is None:
+        raise Http404("There is no such preview link.")
+    model = link.content_type.model_class()
+    target = model._default_manager.filter(pk=link.object_id).first() if model else None
+    if not link.is_active or target is None or model not in DETAIL_VIEWS:
+        gone = TemplateResponse(
+            request,
+            "editorial/preview_link_gone.html",
+            {"link": link, "target": target},
+            status=410,
+        )
+        return private(gone.render())
+    if is_live(target):
+        return private(redirect(target))
+    view = DETAIL_VIEWS[model].as_view(preview_link=link)
+    return private(view(request, slug=target.slug))
+
+
+@require_POST
+def markdown_preview(request):
+    """Markdown from an admin form, rendered as visitors will get it (staff only, via the admin)."""
+    text = request.POST.get("text", "")
+    if len(text) > MAX_MARKDOWN_PREVIEW:
+        return HttpResponseBadRequest("The text is too long to preview.")
+    response = HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
