@@ -1,30 +1,47 @@
-"""Full-text search over publications, in the database's own engine.
+"""Full-text search over publications, in the database's own engine, with facets counted as sets.
 
-SQLite uses an FTS5 table (porter stemming), PostgreSQL a weighted tsvector table with GIN
-indexes (english stemming). Both index every publication, drafts included, and every query
-joins the index with `Publication.objects.live()`, so what a visitor finds follows the same
-rule as every page: a draft is never found, and a scheduled item is found from its date on.
+The database's full-text engine answers one question: which publications match this text
+(anywhere, or in one place: title, names, summary). SQLite answers from FTS5 tables (porter
+stemming), PostgreSQL from GIN-indexed tsvectors (english stemming), and both answer with a bit
+set: bit n stands for publication n. The rest is arithmetic on the `FacetSets` of the content's
+current generation: which publications are live, and which are of each kind, label and year,
+about each AI model and topic. Counting a facet is then an AND and a bit count per value,
+however many publications match; a page of results is sorted by the database's date index.
+
+The sets are read once per generation of the content (pagecache.generation): every change to
+the content starts a new generation in the same transaction, and so does a scheduled item going
+live. So the sets follow the one rule of what a visitor may see, `Publication.objects.live()`:
+a draft is never found, a scheduled item is found from its date on, and an edit shows at once.
 """
 
+import json
 import re
+import sys
+from array import array
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import combinations, pairwise, repeat
 
 from django.db import connection, transaction
-from django.db.models import Count, Prefetch, Q
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear, Lower
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import AIModel, Publication, Relation, Topic
+from pagecache.generation import generation_current, generation_end
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 32
 # Private-use characters mark matches in snippets; they are replaced after escaping.
 MARK_START, MARK_END = "\ue000", "\ue001"
-# Column weights, most important first: title, AI models/topics/committees, summary, body.
-SQLITE_WEIGHTS = "10.0, 5.0, 2.0, 1.0"
+# Where a match ranks a result, best first: every word of the text in the title, one of them in
+# the title, in the names of its AI models, topics and committees, in the summary; then the
+# body. Within each place the newest publication comes first.
+PLACES = [("title", True), ("title", False), ("entities", False), ("summary", False)]
+FACETS = ["model", "topic", "kind", "label", "year"]
 
 
 @dataclass(frozen=True)
@@ -43,12 +60,26 @@ class ParsedQuery:
     def __bool__(self):
         return bool(self.groups)
 
-    def fts5(self):
+    @property
+    def terms(self):
+        """Every wanted word or phrase."""
+        return [term for group in self.groups for term in group]
+
+    def fts5(self, column=None, every=True):
+        """The query in FTS5 syntax; with a column, whether every group (or any term) is in it."""
+
         def quoted(term):
             return '"' + term.text.replace('"', '""') + '"'
 
-        parts = ["(" + " OR ".join(quoted(term) for term in group) + ")" for group in self.groups]
-        return " AND ".join(parts) + "".join(f" NOT {quoted(term)}" for term in self.excluded)
+        def either(terms):
+            return "(" + " OR ".join(quoted(term) for term in terms) + ")"
+
+        if column:
+            inside = " AND ".join(either(group) for group in self.groups) if every else None
+            return f"{{{column}}} : ({inside or either(self.terms)})"
+        parts = [either(group) for group in self.groups]
+        inside = " AND ".join(parts) + "".join(f" NOT {quoted(term)}" for term in self.excluded)
+        return f"{{title entities summary body}} : ({inside})"
 
     def websearch(self):
         """The same query in PostgreSQL's websearch_to_tsquery syntax."""
@@ -62,7 +93,7 @@ class ParsedQuery:
     @property
     def phrases(self):
         """Every wanted word or phrase, for spotting AI model and topic names."""
-        return [term.text for group in self.groups for term in group]
+        return [term.text for term in self.terms]
 
 
 TOKEN = re.compile(r'"[^"]*"?|\S+')
@@ -96,6 +127,55 @@ def query_parse(text: str) -> ParsedQuery:
     return ParsedQuery(tuple(groups[:MAX_TERMS]), tuple(excluded[:MAX_TERMS]))
 
 
+# Bit sets are Python ints: bit n stands for the publication with primary key n.
+BYTE_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+NONZERO = re.compile(rb"[^\x00]")
+WORD_MASK = (1 << 64) - 1
+
+
+def bits_of(ids) -> int:
+    """The set of these primary keys."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    # A byte per key, set without a Python loop; then byte 8n + j of it becomes bit j of byte n.
+    flags = bytearray(max(ids) + 8)
+    deque(map(flags.__setitem__, ids, repeat(1)), maxlen=0)
+    return sum(int.from_bytes(flags[j::8], "little") << j for j in range(8))
+
+
+def bits_from_words(rows) -> int:
+    """The set sent as (n, word) rows, word n holding the bits of keys 64n to 64n + 63."""
+    if not rows:
+        return 0
+    words = array("Q", bytes(8 * (max(n for n, _ in rows) + 1)))
+    for n, word in rows:
+        words[n] = int(word) & WORD_MASK  # the database's words are signed
+    if sys.byteorder == "big":
+        words.byteswap()
+    return int.from_bytes(words.tobytes(), "little")
+
+
+def signed(word: int) -> int:
+    """A 64-bit word as the databases hold it: a signed number."""
+    return word - (1 << 64) if word >> 63 else word
+
+
+def bit_word(pk: int) -> int:
+    """The bit of a key in its 64-bit word."""
+    return signed(1 << (pk & 63))
+
+
+def bits_members(bits: int) -> list[int]:
+    """The primary keys in a set, smallest first."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    found = []
+    for match in NONZERO.finditer(data):
+        base = match.start() << 3
+        found.extend(base + bit for bit in BYTE_BITS[data[match.start()]])
+    return found
+
+
 def index_texts(publication):
     """The four weighted texts of one publication."""
     names = [model.name for model in publication.ai_models.all()]
@@ -103,6 +183,22 @@ def index_texts(publication):
     names += [topic.name for topic in publication.topics.all()]
     names += [committee.name for committee in publication.committees.all()]
     return publication.title, " ".join(names), publication.summary, publication.body
+
+
+def index_facets(publication):
+    """The publication's (facet, value) pairs: its kind, label, year, AI models and topics."""
+    return [
+        ("kind", publication.kind),
+        ("label", publication.label),
+        ("year", str(timezone.localtime(publication.published_at).year)),
+        *(("model", str(model.pk)) for model in publication.ai_models.all()),
+        *(("topic", str(topic.pk)) for topic in publication.topics.all()),
+    ]
+
+
+def facet_token(facet, value):
+    """A word that stands for a facet value in the full-text index, e.g. model17."""
+    return facet + re.sub(r"[^0-9a-z]", "", str(value).lower())
 
 
 def indexable(publications):
@@ -113,90 +209,232 @@ def indexable(publications):
     )
 
 
+def fetch(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class SQLiteEngine:
+    """An FTS5 table of the four texts, and one of the title, names and summary alone.
+
+    Which publications have a word in their title (for ranking) is asked of the second, whose
+    lists of where each word is are short: in the first, a word common in bodies has a long one.
+    """
+
+    TABLES = {"title": "catalog_search_places", "entities": "catalog_search_places"}
+    TABLES |= {"summary": "catalog_search_places", "body": "catalog_search", None: "catalog_search"}
+    COLUMNS = {"title": 0, "entities": 1, "summary": 2, "body": 3}
+
+    def clear(self, cursor):
+        cursor.execute("DELETE FROM catalog_search")
+        cursor.execute("DELETE FROM catalog_search_places")
+
     def delete(self, cursor, ids):
-        cursor.execute(
-            f"DELETE FROM catalog_search WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids
-        )
+        placeholders = ", ".join(["%s"] * len(ids))
+        for table in ["catalog_search", "catalog_search_places"]:
+            cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({placeholders})", ids)
 
     def insert(self, cursor, rows):
         cursor.executemany(
-            "INSERT INTO catalog_search (rowid, title, entities, summary, body) "
-            "VALUES (%s, %s, %s, %s, %s)",
-            rows,
+            "INSERT INTO catalog_search (rowid, title, entities, summary, body, facets) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [(*row[:5], " ".join(facet_token(*pair) for pair in row[5])) for row in rows],
+        )
+        cursor.executemany(
+            "INSERT INTO catalog_search_places (rowid, title, entities, summary) "
+            "VALUES (%s, %s, %s, %s)",
+            [row[:4] for row in rows],
         )
 
-    def matching_ids(self, query):
-        return RawSQL(
-            "SELECT rowid FROM catalog_search WHERE catalog_search MATCH %s", [query.fts5()]
+    def matching(self, query, column=None, every=True, among=None, within=None) -> int:
+        """The publications matching a query, anywhere or in a column.
+
+        Only those `among` a set, if given; and only those with one of the facet values
+        `within` ({facet: values}), if given, which the index tells apart itself.
+        """
+        table, expression = self.TABLES[column], query.fts5(column, every)
+        if within:
+            tokens = [
+                facet_token(facet, value) for facet, values in within.items() for value in values
+            ]
+            expression = f"({expression}) AND ({{facets}} : ({' OR '.join(tokens)}))"
+        [(found,)] = fetch(
+            f"SELECT json_group_array(rowid) FROM {table} WHERE {table} MATCH %s", [expression]
         )
+        found = bits_of(json.loads(found))
+        return found if among is None else found & among
 
-    def ranked_ids(self, query, publications, limit, offset):
-        sql, params = publications.values("id", "published_at").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT p.id FROM catalog_search JOIN ({sql}) p ON p.id = catalog_search.rowid "
-                "WHERE catalog_search MATCH %s "
-                f"ORDER BY bm25(catalog_search, {SQLITE_WEIGHTS}), p.published_at DESC "
-                "LIMIT %s OFFSET %s",
-                [*params, query.fts5(), limit, offset],
+    def snippets(self, query, ids, column):
+        table = self.TABLES[column]
+        return dict(
+            fetch(
+                f"SELECT rowid, snippet({table}, {self.COLUMNS[column]}, %s, %s, '…', 24) "
+                f"FROM {table} "
+                f"WHERE {table} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                [MARK_START, MARK_END, query.fts5(column, every=False), *ids],
             )
-            return [row[0] for row in cursor.fetchall()]
-
-    def snippets(self, query, ids):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid, snippet(catalog_search, -1, %s, %s, '…', 24) FROM catalog_search "
-                f"WHERE catalog_search MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
-                [MARK_START, MARK_END, query.fts5(), *ids],
-            )
-            return dict(cursor.fetchall())
+        )
 
 
 class PostgreSQLEngine:
+    """GIN-indexed tsvectors of words and of pairs of neighbouring words, without positions.
+
+    A phrase is found as its pairs ("red teaming" as the word 'red team'; see the migration
+    0005_search_facets), so every match is answered by the index alone: with positions,
+    PostgreSQL must decompress each candidate's document to check a phrase. The title, the names
+    and the summary have vectors of their own beside the whole document's, for ranking by where
+    a match is.
+    """
+
+    # Pairs never span two chunks; chunks keep PostgreSQL's limits on word positions far off.
+    CHUNK_WORDS = 2000
+
+    def __init__(self):
+        self.lexemes = {}
+
+    def clear(self, cursor):
+        cursor.execute("DELETE FROM catalog_search")
+
     def delete(self, cursor, ids):
         cursor.execute("DELETE FROM catalog_search WHERE publication_id = ANY(%s)", [list(ids)])
 
     def insert(self, cursor, rows):
-        # PostgreSQL's parser reads gpt-5-nano as gpt, -5, nano; split words as queries do.
-        rows = [(pk, *(" ".join(WORD.findall(text)) for text in texts)) for pk, *texts in rows]
+        def chunks(text):
+            # PostgreSQL's parser reads gpt-5-nano as gpt, -5, nano; split words as queries do.
+            words = WORD.findall(text)
+            return [
+                " ".join(words[start : start + self.CHUNK_WORDS])
+                for start in range(0, len(words), self.CHUNK_WORDS)
+            ]
+
         cursor.executemany(
-            "INSERT INTO catalog_search (publication_id, document) VALUES (%s, "
-            "setweight(to_tsvector('english', %s), 'A') || "
-            "setweight(to_tsvector('english', %s), 'B') || "
-            "setweight(to_tsvector('english', %s), 'C') || "
-            "setweight(to_tsvector('english', %s), 'D'))",
-            rows,
+            "INSERT INTO catalog_search (publication_id, title, entities, summary, document) "
+            "SELECT id, title, entities, summary, title || entities || summary || "
+            "catalog_search_terms(%s) || array_to_tsvector(%s::text[]) "
+            "FROM (SELECT %s::bigint, catalog_search_terms(%s), "
+            "catalog_search_terms(%s), catalog_search_terms(%s)) "
+            "AS texts (id, title, entities, summary)",
+            [
+                (chunks(body), [self.facet_word(*pair) for pair in facets], pk, *map(chunks, texts))
+                for pk, *texts, body, facets in rows
+            ],
         )
 
-    def matching_ids(self, query):
-        return RawSQL(
-            "SELECT publication_id FROM catalog_search "
-            "WHERE document @@ websearch_to_tsquery('english', %s)",
-            [query.websearch()],
+    def facet_word(self, facet, value):
+        # With a colon, it is no word of any text (those are split at punctuation).
+        return f"{facet}:{value}"
+
+    def stems(self, query):
+        """Each term's words as the dictionary stems them, with their positions, in order."""
+        terms = [*query.terms, *query.excluded]
+        missing = [term.text for term in terms if term.text not in self.lexemes]
+        if missing:
+            found = defaultdict(list)
+            for n, lexeme, positions in fetch(
+                "SELECT term.n, token.lexeme, token.positions "
+                "FROM unnest(%s::text[]) WITH ORDINALITY AS term (text, n), "
+                "unnest(to_tsvector('english', term.text)) AS token",
+                [missing],
+            ):
+                found[n] += [(position, lexeme) for position in positions]
+            for n, text in enumerate(missing, start=1):
+                self.lexemes[text] = sorted(found[n])
+        return self.lexemes
+
+    def tsquery(self, query, column=None, every=True):
+        """The query as a tsquery of the index's words and pairs; None if it has no words."""
+        stems = self.stems(query)
+
+        def written(term):
+            words = stems[term.text]
+            pairs = [a + " " * (at_b - at_a) + b for (at_a, a), (at_b, b) in pairwise(words)]
+            return " & ".join(map(tsquery_quoted, pairs or [word for _, word in words])) or None
+
+        def either(terms):
+            found = [f"({text})" for text in map(written, terms) if text]
+            return " | ".join(found) or None
+
+        groups = (query.groups if every else [query.terms]) if column else query.groups
+        # Words the dictionary drops (the, of) are left out, as websearch_to_tsquery does.
+        wanted = [f"({text})" for text in map(either, groups) if text]
+        if not wanted:
+            return None
+        if column is None:
+            wanted += [f"!({text})" for text in map(written, query.excluded) if text]
+        return " & ".join(wanted)
+
+    def matching(self, query, column=None, every=True, among=None, within=None) -> int:
+        tsquery = self.tsquery(query, column, every)
+        if tsquery is None:
+            return 0
+        if within:
+            words = [self.facet_word(f, value) for f, values in within.items() for value in values]
+            tsquery = f"({tsquery}) & (" + " | ".join(map(tsquery_quoted, words)) + ")"
+        # Among a few, testing each (in a place's small vector) beats listing all that match.
+        few = None
+        if column is not None and among is not None and among.bit_count() <= 5000:
+            few = bits_members(among)
+        found = bits_from_words(
+            fetch(
+                "SELECT * FROM catalog_search_words(%s, %s, %s)",
+                [column or "document", tsquery, few],
+            )
+        )
+        return found if among is None else found & among
+
+    HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12"
+
+    def snippets(self, query, ids, column):
+        if column != "body":
+            return dict(
+                fetch(
+                    f"SELECT id, ts_headline('english', {column}, "
+                    "websearch_to_tsquery('english', %s), %s) "
+                    "FROM catalog_publication WHERE id = ANY(%s)",
+                    [query.websearch(), self.HEADLINE, ids],
+                )
+            )
+        # ts_headline reads all of a text, and bodies are long: it gets the part of the body
+        # around the first word that looks like a match, and the whole body only if that part
+        # had none after all.
+        bodies = dict(fetch("SELECT id, body FROM catalog_publication WHERE id = ANY(%s)", [ids]))
+        stems = {word for term in query.terms for _, word in self.stems(query)[term.text]}
+        # Stems begin their words, but for a y turned i: happi for happy.
+        starts = {stem[:-1] if stem.endswith("i") else stem for stem in stems} - {""}
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, starts)) + ")", re.IGNORECASE)
+        found = self.headlines(query, [(pk, around(body, pattern)) for pk, body in bodies.items()])
+        missed = [(pk, bodies[pk]) for pk, text in found.items() if MARK_START not in text]
+        return found | self.headlines(query, missed)
+
+    def headlines(self, query, texts):
+        if not texts:
+            return {}
+        ids, texts = zip(*texts, strict=True)
+        return dict(
+            fetch(
+                "SELECT id, ts_headline('english', text, websearch_to_tsquery('english', %s), %s) "
+                "FROM unnest(%s::bigint[], %s::text[]) AS texts (id, text)",
+                [query.websearch(), self.HEADLINE, list(ids), list(texts)],
+            )
         )
 
-    def ranked_ids(self, query, publications, limit, offset):
-        sql, params = publications.values("id", "published_at").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT p.id FROM catalog_search s JOIN ({sql}) p ON p.id = s.publication_id, "
-                "websearch_to_tsquery('english', %s) q WHERE s.document @@ q "
-                "ORDER BY ts_rank(s.document, q) DESC, p.published_at DESC LIMIT %s OFFSET %s",
-                [*params, query.websearch(), limit, offset],
-            )
-            return [row[0] for row in cursor.fetchall()]
 
-    def snippets(self, query, ids):
-        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, ts_headline('english', summary || ' ' || body, "
-                "websearch_to_tsquery('english', %s), %s) "
-                "FROM catalog_publication WHERE id = ANY(%s)",
-                [query.websearch(), options, list(ids)],
-            )
-            return dict(cursor.fetchall())
+def tsquery_quoted(word):
+    """A word (lexeme) as written in a tsquery."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def around(text, pattern, width=600):
+    """About `width` characters of a text, from a little before the first match of a pattern."""
+    match = pattern.search(text)
+    start = max(0, match.start() - width // 4) if match else 0
+    part = text[start : start + width]
+    if start:
+        part = part.partition(" ")[2]  # whole words only
+    if start + width < len(text):
+        part = part.rpartition(" ")[0]
+    return part
 
 
 def engine():
@@ -219,23 +457,134 @@ def search_index_update(*, publication_ids) -> None:
         for start in range(0, len(ids), 1000):
             batch = ids[start : start + 1000]
             search.delete(cursor, batch)
+            facets_remove(cursor, batch)
             publications = indexable(Publication.objects.filter(pk__in=batch))
-            search.insert(cursor, [(p.pk, *index_texts(p)) for p in publications])
+            search.insert(cursor, [(p.pk, *index_texts(p), index_facets(p)) for p in publications])
+            facets_add(cursor, publications)
+        # Searches count on the sets of the generation; whoever writes the index ends it.
+        generation_end()
 
 
 def search_index_rebuild(*, progress=None, batch_size=2000) -> int:
     """Index every publication again, from scratch."""
     search = engine()
     ids = list(Publication.objects.order_by("pk").values_list("pk", flat=True))
+    words = defaultdict(int)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM catalog_search")
+        search.clear(cursor)
+        cursor.execute("DELETE FROM catalog_search_facets")
         for start in range(0, len(ids), batch_size):
             batch = ids[start : start + batch_size]
             publications = indexable(Publication.objects.filter(pk__in=batch))
-            search.insert(cursor, [(p.pk, *index_texts(p)) for p in publications])
+            search.insert(cursor, [(p.pk, *index_texts(p), index_facets(p)) for p in publications])
+            for publication in publications:
+                for facet, value in index_facets(publication):
+                    words[facet, value, publication.pk >> 6] |= 1 << (publication.pk & 63)
             if progress:
                 progress(min(start + batch_size, len(ids)), len(ids))
+        cursor.executemany(
+            "INSERT INTO catalog_search_facets (facet, value, n, word) VALUES (%s, %s, %s, %s)",
+            [(*key, signed(word)) for key, word in words.items()],
+        )
+        generation_end()
     return len(ids)
+
+
+def facets_remove(cursor, ids):
+    """Take publications out of the set of every facet value."""
+    cursor.executemany(
+        "UPDATE catalog_search_facets SET word = word & ~%s WHERE n = %s",
+        [(bit_word(pk), pk >> 6) for pk in ids],
+    )
+    words = sorted({pk >> 6 for pk in ids})
+    cursor.execute(
+        "DELETE FROM catalog_search_facets WHERE word = 0 "
+        f"AND n IN ({', '.join(['%s'] * len(words))})",
+        words,
+    )
+
+
+def facets_add(cursor, publications):
+    """Put publications into the set of each of their facet values."""
+    cursor.executemany(
+        "INSERT INTO catalog_search_facets (facet, value, n, word) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (facet, value, n) "
+        "DO UPDATE SET word = catalog_search_facets.word | excluded.word",
+        [
+            (facet, value, p.pk >> 6, bit_word(p.pk))
+            for p in publications
+            for facet, value in index_facets(p)
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class FacetSets:
+    """The live publications, and the publications with each facet value, as sets."""
+
+    token: str
+    live: int
+    values: dict  # facet -> {value: set}
+
+    def any_of(self, facet, values) -> int:
+        found = 0
+        for value in values:
+            found |= self.values[facet].get(value, 0)
+        return found
+
+
+def facet_sets_make(token: str) -> FacetSets:
+    live = fetch(*Publication.objects.live().order_by().values_list("pk").query.sql_with_params())
+    words = {facet: defaultdict(list) for facet in FACETS}
+    for facet, value, n, word in fetch("SELECT facet, value, n, word FROM catalog_search_facets"):
+        words[facet][value].append((n, word))
+    return FacetSets(
+        token=token,
+        live=bits_of(pk for (pk,) in live),
+        values={
+            facet: {
+                value if facet in ("kind", "label") else int(value): bits_from_words(found)
+                for value, found in values.items()
+            }
+            for facet, values in words.items()
+        },
+    )
+
+
+def newest_first(bits: int, start: int, stop: int, *, of: int) -> list[int]:
+    """The keys in a set of publications, from the start-th newest to the stop-th.
+
+    `of` is about how many publications there are. The fewer of them are in the set, the further
+    one reads down the index of all publications, newest first, to find the set's newest; past a
+    point it is quicker to have the database sort the set alone.
+    """
+    count = bits.bit_count()
+    stop = min(stop, count)
+    if start >= stop:
+        return []
+    newest = Publication.objects.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    read = 2 * stop * of // count + 100
+    if read < count or count > 20_000:
+        data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+        while True:
+            keys = list(newest[:read])
+            found = [pk for pk in keys if pk >> 3 < len(data) and data[pk >> 3] >> (pk & 7) & 1]
+            if len(found) >= stop or len(keys) < read:
+                return found[start:stop]
+            read *= 4
+    return list(newest.filter(pk__in=bits_members(bits))[start:stop])
+
+
+_facet_sets = None
+
+
+def facet_sets() -> FacetSets:
+    """The sets of the content's current generation, made on the first search in it."""
+    global _facet_sets
+    token = generation_current().token
+    if _facet_sets is None or _facet_sets.token != token:
+        _facet_sets = facet_sets_make(token)
+    return _facet_sets
 
 
 def quick_matches(text: str, query: ParsedQuery):
@@ -276,24 +625,25 @@ class Filters:
             ids |= set(related.values_list("pk", flat=True))
         return ids
 
-    def apply(self, publications, *, query=None, skip=None):
-        """Narrow live publications by every facet but `skip`, and by the search text."""
-        links = Publication.ai_models.through.objects
-        if self.ai_models and skip != "model":
-            about = links.filter(aimodel__in=self.model_ids).values("publication_id")
-            publications = publications.filter(pk__in=about)
-        if self.topics and skip != "topic":
-            tagged = Publication.topics.through.objects.filter(topic__in=self.topics)
-            publications = publications.filter(pk__in=tagged.values("publication_id"))
-        if self.kinds and skip != "kind":
-            publications = publications.filter(kind__in=self.kinds)
-        if self.labels and skip != "label":
-            publications = publications.filter(label__in=self.labels)
-        if self.years and skip != "year":
-            publications = publications.filter(published_at__year__in=self.years)
-        if query:
-            publications = publications.filter(pk__in=engine().matching_ids(query))
-        return publications
+    @property
+    def chosen(self):
+        """Each narrowed facet with the values it may have."""
+        values = {
+            "model": self.model_ids if self.ai_models else (),
+            "topic": [topic.pk for topic in self.topics],
+            "kind": self.kinds,
+            "label": self.labels,
+            "year": self.years,
+        }
+        return {facet: chosen for facet, chosen in values.items() if chosen}
+
+    def bits(self, sets: FacetSets, skip=None) -> int:
+        """The live publications these filters allow, leaving out the facet `skip`."""
+        allowed = sets.live
+        for facet, values in self.chosen.items():
+            if facet != skip:
+                allowed &= sets.any_of(facet, values)
+        return allowed
 
 
 class RankedResults:
@@ -301,68 +651,102 @@ class RankedResults:
 
     def __init__(self, query: ParsedQuery, filters: Filters):
         self.query, self.filters = query, filters
-        self.narrowed = filters.apply(Publication.objects.live())
+        self.sets, self.engine = facet_sets(), engine()
+        self.matching = self.sets.live
+        if query:
+            within = self.within()
+            self.matching &= self.engine.matching(query, within=within)
+        self.bits = self.matching & filters.bits(self.sets)
+
+    def within(self):
+        """Facet values among which the matches are all that counting needs, if few.
+
+        Each facet is counted among the publications all the other facets allow. With two
+        facets narrowed, those are all among the publications one of the two allows: the
+        index is asked for the two whose publications are fewest.
+        """
+        chosen = self.filters.chosen
+        if len(chosen) < 2:
+            return None
+        allowed = {facet: self.sets.any_of(facet, values) for facet, values in chosen.items()}
+        size, pair = min(
+            ((allowed[a] | allowed[b]).bit_count(), (a, b)) for a, b in combinations(chosen, 2)
+        )
+        if 2 * size > self.sets.live.bit_count():
+            return None  # hardly narrower, and the index would read long lists of facet words
+        return {facet: chosen[facet] for facet in pair}
 
     def count(self):
-        return self.filters.apply(Publication.objects.live(), query=self.query).count()
+        return self.bits.bit_count()
 
     def __len__(self):
         return self.count()
 
-    def __getitem__(self, page):
-        limit, offset = page.stop - page.start, page.start
+    def places(self):
+        """The results in the order of where they match: (place, set) pairs, best place first."""
+        rest = self.bits
         if self.query:
-            ids = engine().ranked_ids(self.query, self.narrowed, limit, offset)
-        else:
-            newest = self.narrowed.order_by("-published_at", "-pk").values_list("pk", flat=True)
-            ids = list(newest[offset : offset + limit])
+            for column, every in PLACES:
+                if not rest:
+                    return
+                if every and len(self.query.groups) == 1:
+                    continue  # the same as any word of the text in the title
+                here = self.engine.matching(self.query, column, every, among=rest)
+                rest &= ~here
+                yield column, here
+        yield "body", rest
+
+    def ranked_ids(self, start, stop):
+        """(key, place) of the start-th to the stop-th result."""
+        found = []
+        for place, bits in self.places():
+            size = bits.bit_count()
+            newest = newest_first(bits, start, stop, of=self.sets.live.bit_count())
+            found += [(pk, place) for pk in newest]
+            start, stop = max(0, start - size), stop - size
+            if stop <= 0:
+                break
+        return found
+
+    def __getitem__(self, page):
+        ranked = self.ranked_ids(page.start, page.stop)
+        ids = [pk for pk, _ in ranked]
         found = (
             Publication.objects.live()
+            .defer("body")
             .prefetch_related(
                 Prefetch("ai_models", queryset=AIModel.objects.live().only("name", "slug"))
             )
             .in_bulk(ids)
         )
-        snippets = engine().snippets(self.query, ids) if self.query and ids else {}
+        snippets = self.snippets(ranked) if self.query else {}
         results = [found[pk] for pk in ids if pk in found]
         for publication in results:
             publication.snippet = highlighted(snippets.get(publication.pk) or "")
         return results
 
+    def snippets(self, ranked):
+        """A result matched in its body shows the match there; any other shows its summary."""
+        by_column = defaultdict(list)
+        for pk, place in ranked:
+            by_column["body" if place == "body" else "summary"].append(pk)
+        snippets = {}
+        for column, ids in by_column.items():
+            snippets |= self.engine.snippets(self.query, ids, column)
+        return snippets
 
-def facet_counts(query: ParsedQuery, filters: Filters):
-    """For each facet, how many results each value would give, keeping the other facets."""
-    live = Publication.objects.live()
-
-    def narrowed(skip):
-        return filters.apply(live, query=query, skip=skip)
-
-    links = Publication.ai_models.through.objects
-    topic_links = Publication.topics.through.objects
-    return {
-        "model": dict(
-            links.filter(publication__in=narrowed("model"))
-            .values_list("aimodel")
-            .annotate(count=Count("publication"))
-        ),
-        "topic": dict(
-            topic_links.filter(publication__in=narrowed("topic"))
-            .values_list("topic")
-            .annotate(count=Count("publication"))
-        ),
-        "kind": dict(narrowed("kind").values_list("kind").annotate(count=Count("pk")).order_by()),
-        "label": dict(
-            narrowed("label")
-            .exclude(label="")
-            .values_list("label")
-            .annotate(count=Count("pk"))
-            .order_by()
-        ),
-        "year": dict(
-            narrowed("year")
-            .annotate(year=ExtractYear("published_at"))
-            .values_list("year")
-            .annotate(count=Count("pk"))
-            .order_by()
-        ),
-    }
+    def facet_counts(self):
+        """For each facet, how many results each value would give, keeping the other facets."""
+        chosen = self.filters.chosen
+        counts = {}
+        for facet in FACETS:
+            within = self.bits
+            if facet in chosen:
+                within = self.matching & self.filters.bits(self.sets, skip=facet)
+            counts[facet] = {
+                value: count
+                for value, bits in self.sets.values[facet].items()
+                if (count := (within & bits).bit_count())
+            }
+        counts["label"].pop("", None)
+        return counts

@@ -1,6 +1,7 @@
 """The full-text index: an FTS5 table on SQLite, a GIN-indexed tsvector table on PostgreSQL.
 
-It is filled here from existing publications and kept current by catalog.signals.
+It is filled from existing publications by 0005_search_facets, which adds what the index needs
+beside it, and kept current by catalog.signals.
 """
 
 from django.db import migrations
@@ -20,10 +21,6 @@ def create_index(apps, schema_editor):
     statements = POSTGRESQL if schema_editor.connection.vendor == "postgresql" else SQLITE
     for statement in statements:
         schema_editor.execute(statement)
-    from catalog.search import search_index_rebuild
-
-    if apps.get_model("catalog", "Publication").objects.exists():
-        search_index_rebuild()
 
 
 def drop_index(apps, schema_editor):
