@@ -17,6 +17,7 @@ a draft is never found, a scheduled item is found from its date on, and an edit 
 import json
 import re
 import sys
+import unicodedata
 from array import array
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -78,8 +79,7 @@ class ParsedQuery:
             inside = " AND ".join(either(group) for group in self.groups) if every else None
             return f"{{{column}}} : ({inside or either(self.terms)})"
         parts = [either(group) for group in self.groups]
-        inside = " AND ".join(parts) + "".join(f" NOT {quoted(term)}" for term in self.excluded)
-        return f"{{title entities summary body}} : ({inside})"
+        return " AND ".join(parts) + "".join(f" NOT {quoted(term)}" for term in self.excluded)
 
     def websearch(self):
         """The same query in PostgreSQL's websearch_to_tsquery syntax."""
@@ -197,8 +197,16 @@ def index_facets(publication):
 
 
 def facet_token(facet, value):
-    """A word that stands for a facet value in the full-text index, e.g. model17."""
-    return facet + re.sub(r"[^0-9a-z]", "", str(value).lower())
+    """A word that stands for a facet value in the full-text index, e.g. zzmodel17."""
+    return "zz" + facet + re.sub(r"[^0-9a-z]", "", str(value).lower())
+
+
+def may_be_facet_word(term):
+    """Whether a term might be read by FTS5 as a facet value's word (zz...): after folding
+    (a "ž" is a "z" to the index) one of its words starts with zz."""
+    letters = unicodedata.normalize("NFKD", term.text)
+    folded = "".join(c for c in letters if not unicodedata.combining(c)).casefold()
+    return any(word.startswith("zz") for word in re.split(r"[\W_]+", folded))
 
 
 def indexable(publications):
@@ -216,7 +224,8 @@ def fetch(sql, params=()):
 
 
 class SQLiteEngine:
-    """An FTS5 table of the four texts, and one of the title, names and summary alone.
+    """An FTS5 table of the four texts and of words for the facet values (zzmodel17), and one
+    of the title, names and summary alone.
 
     Which publications have a word in their title (for ranking) is asked of the second, whose
     lists of where each word is are short: in the first, a word common in bodies has a long one.
@@ -236,6 +245,7 @@ class SQLiteEngine:
             cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({placeholders})", ids)
 
     def insert(self, cursor, rows):
+        """Rows of (key, title, names, summary, body, (facet, value) pairs)."""
         cursor.executemany(
             "INSERT INTO catalog_search (rowid, title, entities, summary, body, facets) "
             "VALUES (%s, %s, %s, %s, %s, %s)",
@@ -254,6 +264,9 @@ class SQLiteEngine:
         `within` ({facet: values}), if given, which the index tells apart itself.
         """
         table, expression = self.TABLES[column], query.fts5(column, every)
+        if column is None and any(map(may_be_facet_word, [*query.terms, *query.excluded])):
+            # It might be a facet's word: hold it to the texts, which takes twice as long.
+            expression = f"{{title entities summary body}} : ({expression})"
         if within:
             tokens = [
                 facet_token(facet, value) for facet, values in within.items() for value in values
@@ -289,6 +302,7 @@ class PostgreSQLEngine:
 
     # Pairs never span two chunks; chunks keep PostgreSQL's limits on word positions far off.
     CHUNK_WORDS = 2000
+    HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12"
 
     def __init__(self):
         self.lexemes = {}
@@ -382,8 +396,6 @@ class PostgreSQLEngine:
             )
         )
         return found if among is None else found & among
-
-    HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12"
 
     def snippets(self, query, ids, column):
         if column != "body":
@@ -562,7 +574,9 @@ def newest_first(bits: int, start: int, stop: int, *, of: int) -> list[int]:
     stop = min(stop, count)
     if start >= stop:
         return []
-    newest = Publication.objects.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    # Past ones only: scheduled items would be the newest of all, and are never in the set.
+    past = Publication.objects.filter(published_at__lte=timezone.now())
+    newest = past.order_by("-published_at", "-pk").values_list("pk", flat=True)
     read = 2 * stop * of // count + 100
     if read < count or count > 20_000:
         data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")

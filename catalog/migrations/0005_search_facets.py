@@ -2,7 +2,7 @@
 
 Both databases get a table of each publication's facet values, so that the sets search counts
 with are read quickly, never from the publications' own wide rows, and the full-text index gets
-a word for each facet value (model17, kind:news), so a search can be narrowed by facets in the
+a word for each facet value (zzmodel17, kind:news), so a search can be narrowed by facets in the
 index. SQLite gets a second FTS5 table of the title, names and summary alone, for ranking by
 where a match is. On PostgreSQL the index changes shape (see catalog.search.PostgreSQLEngine):
 its vectors hold words and pairs of neighbouring words without positions, so a phrase is
@@ -65,7 +65,7 @@ $$
 """
 SQLITE = [
     *(statement.format(key="integer", options=" WITHOUT ROWID") for statement in FACETS),
-    # Words for the facet values too (model17, kindnews), so a search can be narrowed by them.
+    # Words for the facet values too (zzmodel17), so a search can be narrowed by them.
     "DROP TABLE catalog_search",
     "CREATE VIRTUAL TABLE catalog_search USING fts5(title, entities, summary, body, facets, "
     "tokenize='porter unicode61 remove_diacritics 2')",
