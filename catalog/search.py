@@ -26,12 +26,11 @@ from itertools import combinations, pairwise, repeat
 
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.models import AIModel, Publication, Relation, Topic
+from catalog.models import AIModel, AIModelAlias, Publication, Relation, Topic
 from pagecache.generation import generation_current, generation_end
 
 MAX_QUERY_LENGTH = 500
@@ -166,6 +165,14 @@ def bit_word(pk: int) -> int:
     return signed(1 << (pk & 63))
 
 
+def bytes_of(bits: int) -> bytes:
+    """A set as a byte per key, 1 for the keys in it: byte n stands for key n."""
+    members = bits_members(bits)
+    flags = bytearray(members[-1] + 1 if members else 0)
+    deque(map(flags.__setitem__, members, repeat(1)), maxlen=0)
+    return bytes(flags)
+
+
 def bits_members(bits: int) -> list[int]:
     """The primary keys in a set, smallest first."""
     data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
@@ -234,6 +241,8 @@ class SQLiteEngine:
     TABLES = {"title": "catalog_search_places", "entities": "catalog_search_places"}
     TABLES |= {"summary": "catalog_search_places", "body": "catalog_search", None: "catalog_search"}
     COLUMNS = {"title": 0, "entities": 1, "summary": 2, "body": 3}
+    # Up to how many publications a match is narrowed to in the query, not after it.
+    FEW = 20_000
 
     def clear(self, cursor):
         cursor.execute("DELETE FROM catalog_search")
@@ -272,9 +281,13 @@ class SQLiteEngine:
                 facet_token(facet, value) for facet, values in within.items() for value in values
             ]
             expression = f"({expression}) AND ({{facets}} : ({' OR '.join(tokens)}))"
-        [(found,)] = fetch(
-            f"SELECT json_group_array(rowid) FROM {table} WHERE {table} MATCH %s", [expression]
-        )
+        sql, params = f"SELECT json_group_array(rowid) FROM {table} WHERE {table} MATCH %s", []
+        if among is not None and among.bit_count() <= self.FEW:
+            # Only those among a few are sent back: a byte per key says which (reading all
+            # the matches back would cost more than the match itself).
+            sql += " AND substr(%s, rowid + 1, 1) = x'01'"
+            params = [bytes_of(among)]
+        [(found,)] = fetch(sql, [expression, *params])
         found = bits_of(json.loads(found))
         return found if among is None else found & among
 
@@ -302,6 +315,8 @@ class PostgreSQLEngine:
 
     # Pairs never span two chunks; chunks keep PostgreSQL's limits on word positions far off.
     CHUNK_WORDS = 2000
+    # Up to how many publications a place's match tests each one, not lists all that match.
+    FEW = 500
     HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12"
 
     def __init__(self):
@@ -387,7 +402,7 @@ class PostgreSQLEngine:
             tsquery = f"({tsquery}) & (" + " | ".join(map(tsquery_quoted, words)) + ")"
         # Among a few, testing each (in a place's small vector) beats listing all that match.
         few = None
-        if column is not None and among is not None and among.bit_count() <= 5000:
+        if column is not None and among is not None and among.bit_count() <= self.FEW:
             few = bits_members(among)
         found = bits_from_words(
             fetch(
@@ -537,6 +552,9 @@ class FacetSets:
     token: str
     live: int
     values: dict  # facet -> {value: set}
+    # The live AI models (with their aliases) and topics, which facets and quick matches list.
+    ai_models: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
 
     def any_of(self, facet, values) -> int:
         found = 0
@@ -560,6 +578,14 @@ def facet_sets_make(token: str) -> FacetSets:
             }
             for facet, values in words.items()
         },
+        ai_models=list(
+            AIModel.objects.live()
+            .only("name", "slug", "published_at")
+            .prefetch_related(
+                Prefetch("aliases", queryset=AIModelAlias.objects.only("model", "name"))
+            )
+        ),
+        topics=list(Topic.objects.live()),
     )
 
 
@@ -601,20 +627,19 @@ def facet_sets() -> FacetSets:
     return _facet_sets
 
 
-def quick_matches(text: str, query: ParsedQuery):
+def quick_matches(text: str, query: ParsedQuery, sets: FacetSets):
     """Live AI models (by name or alias) and topics named by the search text or one of its terms."""
     names = {name.lower() for name in query.phrases}
     names |= {token.strip('"').lower() for token in TOKEN.findall(text)}
     names |= {" ".join(query.phrases).lower(), text.strip().lower()}
-    models = (
-        AIModel.objects.live()
-        .annotate(name_lower=Lower("name"), alias_lower=Lower("aliases__name"))
-        .filter(Q(name_lower__in=names) | Q(alias_lower__in=names))
-        .distinct()
-        .order_by("name")
-    )
-    topics = Topic.objects.live().annotate(name_lower=Lower("name")).filter(name_lower__in=names)
-    return list(models), list(topics)
+
+    def named(model):
+        return model.name.lower() in names or any(
+            a.name.lower() in names for a in model.aliases.all()
+        )
+
+    models = sorted(filter(named, sets.ai_models), key=lambda model: model.name)
+    return models, [topic for topic in sets.topics if topic.name.lower() in names]
 
 
 @dataclass

@@ -501,20 +501,21 @@ class SearchView(TemplateView):
         results = search.RankedResults(query, self.filters)
         page = paginate(self.request, results)
         counts = results.facet_counts()
-        ai_models, topics = search.quick_matches(self.text, query) if query else ([], [])
+        quick = search.quick_matches(self.text, query, results.sets) if query else ([], [])
+        ai_models, topics = quick
         return super().get_context_data(
             text=self.text,
             query=query,
             page_obj=page,
-            facets=self.facets(counts),
+            facets=self.facets(counts, results.sets),
             quick_models=ai_models,
             quick_topics=topics,
             related=self.filters.related,
-            suggested_topics=Topic.objects.live() if not page.paginator.count else [],
+            suggested_topics=results.sets.topics if not page.paginator.count else [],
             **kwargs,
         )
 
-    def facets(self, counts):
+    def facets(self, counts, sets):
         """Each facet's values with their counts, chosen ones first; only values with results."""
         params = self.request.GET
 
@@ -533,14 +534,13 @@ class SearchView(TemplateView):
             ]
             return sorted(listed, key=lambda option: (not option["chosen"], -option["count"]))
 
-        live_models = AIModel.objects.live().only("name", "slug")
         return [
-            ("model", "AI model", options("model", [(m.pk, m.slug, m.name) for m in live_models])),
             (
-                "topic",
-                "Topic",
-                options("topic", [(t.pk, t.slug, t.name) for t in Topic.objects.live()]),
+                "model",
+                "AI model",
+                options("model", [(m.pk, m.slug, m.name) for m in sets.ai_models]),
             ),
+            ("topic", "Topic", options("topic", [(t.pk, t.slug, t.name) for t in sets.topics])),
             ("kind", "Kind", options("kind", [(k, k, label) for k, label in Kind.choices])),
             ("label", "Label", options("label", [(k, k, label) for k, label in Label.choices])),
             (
