@@ -292,15 +292,51 @@ class SQLiteEngine:
         return found if among is None else found & among
 
     def snippets(self, query, ids, column):
-        table = self.TABLES[column]
+        if column != "body":
+            return self.snippets_in(self.TABLES[column], column, query, ids)
+        # snippet() reads and splits all of a text, and bodies are long: it is given the part
+        # of each body around the first word that looks like a match (in a scratch table of
+        # this connection), and the whole body only where that part had none after all.
+        bodies = dict(
+            fetch(f"SELECT id, body FROM catalog_publication WHERE id IN ({marks(ids)})", ids)
+        )
+        # A stem begins its word, and is seldom shorter than the word less three letters.
+        starts = {
+            word[: max(3, len(word) - 3)]
+            for term in query.terms
+            for word in WORD.findall(term.text)
+        }
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, starts)) + ")", re.IGNORECASE)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.catalog_search_parts USING fts5(title, "
+                "entities, summary, body, tokenize='porter unicode61 remove_diacritics 2')"
+            )
+            cursor.execute("DELETE FROM temp.catalog_search_parts")
+            cursor.executemany(
+                "INSERT INTO temp.catalog_search_parts (rowid, body) VALUES (%s, %s)",
+                [(pk, around(body, pattern)) for pk, body in bodies.items()],
+            )
+        found = self.snippets_in("temp.catalog_search_parts", column, query, list(bodies))
+        missed = [pk for pk in bodies if pk not in found]
+        return found | (
+            self.snippets_in(self.TABLES[column], column, query, missed) if missed else {}
+        )
+
+    def snippets_in(self, table, column, query, ids):
+        name = table.removeprefix("temp.")
         return dict(
             fetch(
-                f"SELECT rowid, snippet({table}, {self.COLUMNS[column]}, %s, %s, '…', 24) "
-                f"FROM {table} "
-                f"WHERE {table} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                f"SELECT rowid, snippet({name}, {self.COLUMNS[column]}, %s, %s, '…', 24) "
+                f"FROM {table} WHERE {name} MATCH %s AND rowid IN ({marks(ids)})",
                 [MARK_START, MARK_END, query.fts5(column, every=False), *ids],
             )
         )
+
+
+def marks(values):
+    """Placeholders for a list of values in SQL."""
+    return ", ".join(["%s"] * len(values))
 
 
 class PostgreSQLEngine:

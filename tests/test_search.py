@@ -451,6 +451,19 @@ def test_a_long_body_shows_its_match_wherever_it_is(client):
     assert "<mark>card</mark> was played" in html
 
 
+def test_a_body_snippet_is_made_from_the_part_around_the_match(client):
+    filler = "Words about other things entirely. " * 300
+    make_publication(title="Notes", body=f"{filler} Then sandbagging appeared. {filler}")
+
+    with CaptureQueriesContext(connection) as queries:
+        html = search(client, q="sandbagging")
+
+    assert "<mark>sandbagging</mark> appeared" in html
+    # One snippet for the parts; the whole body would take a second.
+    made = [q for q in queries.captured_queries if re.search(r"snippet\(|ts_headline\(", q["sql"])]
+    assert len(made) == 1, made
+
+
 def test_updating_the_index_after_a_bulk_write_makes_it_searchable(client):
     make_publication(title="Risk one")
     assert result_count(search(client, q="risk")) == 1
