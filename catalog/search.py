@@ -291,6 +291,9 @@ class SQLiteEngine:
         found = bits_of(json.loads(found))
         return found if among is None else found & among
 
+    def places(self, query, wanted, among):
+        return places_one_at_a_time(self, query, wanted, among)
+
     def snippets(self, query, ids, column):
         if column != "body":
             return self.snippets_in(self.TABLES[column], column, query, ids)
@@ -332,6 +335,17 @@ class SQLiteEngine:
                 [MARK_START, MARK_END, query.fts5(column, every=False), *ids],
             )
         )
+
+
+def places_one_at_a_time(engine, query, wanted, among):
+    """The publications `among` a set matching in each (column, every) place of `wanted`, as
+    (column, set) pairs, each leaving out those of the places before; asked lazily."""
+    for column, every in wanted:
+        here = engine.matching(query, column, every, among=among)
+        among &= ~here
+        yield column, here
+        if not among:
+            return
 
 
 def marks(values):
@@ -447,6 +461,28 @@ class PostgreSQLEngine:
             )
         )
         return found if among is None else found & among
+
+    def places(self, query, wanted, among):
+        """As SQLiteEngine.places; among a few, each publication is tested in every place at
+        once, its row fetched once, rather than once for each place."""
+        if among.bit_count() > self.FEW:
+            yield from places_one_at_a_time(self, query, wanted, among)
+            return
+        tests = [f"coalesce({column} @@ %s::tsquery, false)" for column, every in wanted]
+        rows = fetch(
+            f"SELECT publication_id, {', '.join(tests)} FROM catalog_search "
+            "WHERE publication_id = ANY(%s)",
+            [
+                *(self.tsquery(query, column, every) for column, every in wanted),
+                bits_members(among),
+            ],
+        )
+        found = [[] for _ in wanted]
+        for pk, *matched in rows:
+            if True in matched:
+                found[matched.index(True)].append(pk)
+        for (column, _), ids in zip(wanted, found, strict=True):
+            yield column, bits_of(ids)
 
     def snippets(self, query, ids, column):
         if column != "body":
@@ -760,15 +796,14 @@ class RankedResults:
     def places(self):
         """The results in the order of where they match: (place, set) pairs, best place first."""
         rest = self.bits
-        if self.query:
-            for column, every in PLACES:
-                if not rest:
-                    return
-                if every and len(self.query.groups) == 1:
-                    continue  # the same as any word of the text in the title
-                here = self.engine.matching(self.query, column, every, among=rest)
+        if self.query and rest:
+            # Every word in the title is the same as any word in it, for a text of one word.
+            wanted = [(c, every) for c, every in PLACES if len(self.query.groups) > 1 or not every]
+            for column, here in self.engine.places(self.query, wanted, rest):
                 rest &= ~here
                 yield column, here
+                if not rest:
+                    return
         yield "body", rest
 
     # How many of the newest results are asked about first whether they match in the best
