@@ -806,31 +806,8 @@ class RankedResults:
                     return
         yield "body", rest
 
-    # How many of the newest results are asked about first whether they match in the best
-    # place, when there are many more results than that.
-    NEWEST = 400
-
-    def best_place_alone(self, start, stop):
-        """The start-th to the stop-th result if the best place holds all of them among the
-        newest results; otherwise None.
-
-        If `stop` of the newest results match in the best place, they are its `stop` newest
-        matches, and so the first `stop` results: its older matches rank after them. Then
-        the place's matches need not all be read back, which takes long when most results
-        match there (a phrase found in most titles).
-        """
-        if not self.query or stop > self.NEWEST or self.count() <= 4 * self.NEWEST:
-            return None
-        column, every = PLACES[0] if len(self.query.groups) > 1 else PLACES[1]
-        newest = newest_first(self.bits, 0, self.NEWEST, of=self.sets.live.bit_count())
-        here = set(bits_members(self.engine.matching(self.query, column, every, bits_of(newest))))
-        best = [pk for pk in newest if pk in here]
-        return [(pk, column) for pk in best[start:stop]] if len(best) >= stop else None
-
     def ranked_ids(self, start, stop):
         """(key, place) of the start-th to the stop-th result."""
-        if (best := self.best_place_alone(start, stop)) is not None:
-            return best
         found = []
         for place, bits in self.places():
             size = bits.bit_count()
