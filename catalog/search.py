@@ -137,10 +137,16 @@ def bits_of(ids) -> int:
     ids = list(ids)
     if not ids:
         return 0
-    # A byte per key, set without a Python loop; then byte 8n + j of it becomes bit j of byte n.
-    flags = bytearray(max(ids) + 8)
-    deque(map(flags.__setitem__, ids, repeat(1)), maxlen=0)
+    # A byte per key; then byte 8n + j of it becomes bit j of byte n.
+    flags = key_flags(ids, max(ids) + 8)
     return sum(int.from_bytes(flags[j::8], "little") << j for j in range(8))
+
+
+def key_flags(ids, size) -> bytearray:
+    """`size` bytes, byte n 1 for each key n among `ids` (set without a Python loop)."""
+    flags = bytearray(size)
+    deque(map(flags.__setitem__, ids, repeat(1)), maxlen=0)
+    return flags
 
 
 def bits_from_words(rows) -> int:
@@ -168,9 +174,7 @@ def bit_word(pk: int) -> int:
 def bytes_of(bits: int) -> bytes:
     """A set as a byte per key, 1 for the keys in it: byte n stands for key n."""
     members = bits_members(bits)
-    flags = bytearray(members[-1] + 1 if members else 0)
-    deque(map(flags.__setitem__, members, repeat(1)), maxlen=0)
-    return bytes(flags)
+    return bytes(key_flags(members, members[-1] + 1 if members else 0))
 
 
 def bits_members(bits: int) -> list[int]:
@@ -625,8 +629,8 @@ class FacetSets:
     live: int
     values: dict  # facet -> {value: set}
     # The live AI models (with their aliases) and topics, which facets and quick matches list.
-    ai_models: list = field(default_factory=list)
-    topics: list = field(default_factory=list)
+    ai_models: list
+    topics: list
 
     def any_of(self, facet, values) -> int:
         found = 0
