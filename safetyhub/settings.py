@@ -92,10 +92,11 @@ MIDDLEWARE = [
 ROOT_URLCONF = "safetyhub.urls"
 WSGI_APPLICATION = "safetyhub.wsgi.application"
 
+# The public site's templates (templates/) are Jinja2, for speed (catalog/templating.py); the
+# admin and the apps' own templates stay on Django's engine, which is asked first.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -104,6 +105,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
         },
+    },
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "catalog.templating.environment"},
     },
 ]
 

@@ -273,7 +273,7 @@ def test_chart_and_table_escape_names_and_values(client, hub):
     assert "<script>alert" not in html
     assert "<img src=x>" not in html
     assert "<b>bold</b>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; · &quot;&gt;&lt;img src=x&gt;" in svg_of(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; · &#34;&gt;&lt;img src=x&gt;" in svg_of(html)
 
 
 def test_evaluation_without_results_says_so(client, hub):

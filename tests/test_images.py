@@ -429,7 +429,7 @@ def test_publication_page_shows_the_cover_as_a_picture_with_its_size_loaded_eage
     img = re.search(r"<img [^>]*>", picture).group()
     assert f'src="{base}/1600.jpg"' in img
     assert 'width="1600" height="800"' in img
-    assert 'alt="The GPT-5 card&#x27;s cover"' in img
+    assert 'alt="The GPT-5 card&#39;s cover"' in img
     assert 'loading="eager"' in img
     assert "/media/cover" not in page  # never the original
 

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 
 from catalog.markup import render_markdown
-from catalog.templatetags.markup import markdown
+from catalog.markup import render_markdown_cached as markdown
 
 LONG = "# Heading\n\n" + "A paragraph with *emphasis*. " * 100 + "\n\n<script>alert(1)</script>\n"
 
