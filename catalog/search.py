@@ -829,7 +829,11 @@ class RankedResults:
             Publication.objects.live()
             .defer("body")
             .prefetch_related(
-                Prefetch("ai_models", queryset=AIModel.objects.live().only("name", "slug"))
+                Prefetch(
+                    "ai_models",
+                    queryset=AIModel.objects.live().only("name", "slug"),
+                    to_attr="live_ai_models",
+                )
             )
             .in_bulk(ids)
         )

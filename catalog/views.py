@@ -55,7 +55,11 @@ def live_publications():
         Publication.objects.live()
         .select_related("parent")
         .prefetch_related(
-            Prefetch("ai_models", queryset=AIModel.objects.live().only("name", "slug"))
+            Prefetch(
+                "ai_models",
+                queryset=AIModel.objects.live().only("name", "slug"),
+                to_attr="live_ai_models",
+            )
         )
         .defer("body")
     )
