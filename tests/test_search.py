@@ -29,7 +29,9 @@ from catalog.search import (
     bits_from_words,
     bits_members,
     bits_of,
+    bytes_of,
     engine,
+    keys_listed,
     newest_first,
     query_parse,
     search_index_update,
@@ -490,6 +492,10 @@ def test_bit_sets_hold_their_keys(ids):
     assert bits_members(bits) == sorted(ids)
     assert bits.bit_count() == len(ids)
     assert bits_from_words(signed) == bits
+    assert bits_of(keys_listed(",".join(map(str, ids)))) == bits
+    flags = bytes_of(bits)
+    assert {pk for pk, flag in enumerate(flags) if flag == 1} == ids
+    assert set(flags) <= {0, 1}
 
 
 @pytest.mark.parametrize("seed", range(3))
