@@ -47,6 +47,12 @@ def parse_args():
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per query type")
     parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="DATABASE_CONN_MAX_AGE, as in production (README); 0 opens a connection a request",
+    )
+    parser.add_argument(
         "--baseline-requests",
         type=int,
         default=2,
@@ -205,7 +211,8 @@ def bench_one(kind, publications, args):
     scanned = f" (the first {args.baseline_texts} of each type)" if args.baseline_texts else ""
     print(
         f"\n{kind}, {publications:,} publications ({live:,} live), "
-        f"{args.requests} requests per query type, {args.baseline_requests} icontains scans "
+        f"{args.requests} requests per query type, DATABASE_CONN_MAX_AGE={args.conn_max_age}, "
+        f"{args.baseline_requests} icontains scans "
         f"per search text{scanned}; load average {load}\n"
     )
     print(
@@ -250,6 +257,7 @@ def main():
                     "DJANGO_STATIC_ROOT": str(Path(scratch) / "static"),
                     # Every search is timed as rendered, not as read back from the page cache.
                     "DJANGO_PAGE_CACHE_SECONDS": "0",
+                    "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
                 }
                 # One process per database, so each gets its own settings.
                 try:

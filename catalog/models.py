@@ -356,8 +356,12 @@ class Publication(Publishable):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="publication_live_idx"),
-            models.Index(fields=["kind", "-published_at"], name="publication_kind_date_idx"),
+            # Live lists, newest first, count and page from these alone: read backwards they give
+            # the list's order, ties by key included, and hold every column the filter needs.
+            models.Index(fields=["status", "published_at", "id"], name="publication_live_idx"),
+            models.Index(
+                fields=["kind", "status", "published_at", "id"], name="publication_kind_live_idx"
+            ),
             # Newest-first pages read keys from the index alone, however deep the page.
             models.Index(fields=["-published_at", "-id"], name="publication_newest_idx"),
         ]
