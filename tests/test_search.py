@@ -88,6 +88,28 @@ def test_quoted_phrase_needs_the_words_together(client):
     assert titles(search(client, q='"red teaming"')) == ["Red teaming at scale"]
 
 
+def test_a_phrase_in_a_body_is_found_only_with_its_words_together(client):
+    make_publication(title="One", body="Notes on prompt injection in agents, at length.")
+    make_publication(title="Two", body="An injection prompt, the other way round.")
+    make_publication(title="Three", body="A prompt here; and far from it, an injection.")
+
+    assert titles(search(client, q='"prompt injection"')) == ["One"]
+    assert titles(search(client, q='"prompt injections"')) == ["One"]  # stemmed
+    assert set(titles(search(client, q='"prompt injection" OR "injection prompt"'))) == {
+        "One",
+        "Two",
+    }
+
+
+def test_a_body_phrase_follows_an_edit_of_the_body(client):
+    item = make_publication(title="Card", body="We studied prompt injection.")
+    item.body = "We studied injection of prompts."
+    item.save()
+
+    assert titles(search(client, q='"prompt injection"')) == []
+    assert titles(search(client, q='"injection of prompts"')) == ["Card"]
+
+
 def test_or_finds_either_word(client):
     make_publication(title="Sora safety")
     make_publication(title="Operator safety")
