@@ -172,3 +172,15 @@ def test_keyboard_user_chooses_models_to_compare(page):
 
     page.wait_for_url(re.compile(r"models=o3&models=o4-mini"))
     expect(page.get_by_role("heading", name="o3 and o4-mini")).to_be_visible()
+
+
+def test_search_facets_put_each_checkbox_beside_its_label_on_a_phone(page):
+    page.set_viewport_size(PHONE)
+    page.goto("/search/?q=o3")
+
+    box = page.get_by_role("checkbox", name="o3 (").bounding_box()
+    label = page.locator("label", has_text="o3 (").first.bounding_box()
+
+    assert box["width"] < 40
+    assert 0 <= label["x"] - (box["x"] + box["width"]) < 16
+    assert abs(label["y"] - box["y"]) < box["height"]
