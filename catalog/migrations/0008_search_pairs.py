@@ -1,6 +1,8 @@
 """SQLite's index gained a column of each body's pairs of neighbouring words, for phrases (see
 catalog.search.SQLiteEngine); an index built before is made again. PostgreSQL's is unchanged."""
 
+import sys
+
 from django.db import migrations
 
 TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
@@ -17,8 +19,13 @@ def add_pairs(apps, schema_editor):
     schema_editor.execute(create("title, entities, summary, body, facets, pairs"))
     from catalog.search import search_index_rebuild
 
+    def progress(done, total):
+        sys.stderr.write(f"\r  Indexing publications for search again: {done:,}/{total:,}")
+        if done == total:
+            sys.stderr.write("\n")
+
     if apps.get_model("catalog", "Publication").objects.exists():
-        search_index_rebuild()
+        search_index_rebuild(progress=progress)
 
 
 def drop_pairs(apps, schema_editor):
