@@ -158,7 +158,6 @@ def environment(**options):
         pluralize=defaultfilters.pluralize,
         truncatewords=defaultfilters.truncatewords,
         markdown=render_markdown_cached,
-        floatformat=defaultfilters.floatformat,
         regroup=regroup,
     )
     return env
