@@ -19,17 +19,22 @@ SLUG_PLACEHOLDER = "slug-placeholder"
 
 
 @functools.lru_cache(maxsize=1024)
-def url_pattern(viewname, urlconf, prefix):
-    return reverse(viewname, args=[SLUG_PLACEHOLDER], urlconf=urlconf)
+def reverse_remembered(viewname, args, urlconf, prefix):
+    return reverse(viewname, args=args, urlconf=urlconf)
+
+
+def fixed_url(viewname, *args):
+    """reverse() for addresses that never change (a view and fixed arguments), worked out once
+    per URLconf and prefix: a page links dozens of them, and reverse() takes ~30 µs each."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return reverse_remembered(viewname, args, urlconf, get_script_prefix())
 
 
 def slug_url(viewname, slug):
-    """reverse(viewname, args=[slug]) from the address worked out once per view: a list page
-    links dozens of items, and reverse() takes ~30 µs each."""
+    """reverse(viewname, args=[slug]), from the view's address with a placeholder slug."""
     if not SLUG.fullmatch(slug):
         return reverse(viewname, args=[slug])  # raises NoReverseMatch as reverse() would
-    pattern = url_pattern(viewname, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    return pattern.replace(SLUG_PLACEHOLDER, slug)
+    return fixed_url(viewname, SLUG_PLACEHOLDER).replace(SLUG_PLACEHOLDER, slug)
 
 
 class Status(models.TextChoices):

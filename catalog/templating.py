@@ -6,7 +6,6 @@ globals and filters below are the few Django tags and filters the templates use,
 through Django's own code so the output is the same.
 """
 
-import functools
 import itertools
 import json
 from datetime import date as datetime_date
@@ -14,19 +13,19 @@ from datetime import datetime
 from typing import NamedTuple
 
 import jinja2
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template import defaultfilters
 from django.template.defaulttags import querystring as django_querystring
 from django.templatetags.static import static
 from django.templatetags.tz import localtime
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import dates
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from catalog.images import picture_for
 from catalog.markup import render_markdown_cached
+from catalog.models import fixed_url
 
 # Like json_script: nothing in the data can close the <script> element.
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -34,14 +33,7 @@ JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 def url(name, *args):
     """Django's {% url %}; the site's links without arguments are worked out once."""
-    if args:
-        return reverse(name, args=args)
-    return fixed_url(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-
-
-@functools.lru_cache(maxsize=256)
-def fixed_url(name, urlconf, prefix):
-    return reverse(name, urlconf=urlconf)
+    return reverse(name, args=args) if args else fixed_url(name)
 
 
 # The formats the site uses, written directly: Django's DateFormat takes ~50 µs a date.
