@@ -6,7 +6,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -303,6 +303,15 @@ class Label(models.TextChoices):
     PRODUCT = "product", "Product"
     PUBLICATION = "publication", "Publication"
     SAFETY = "safety", "Safety"
+
+
+def live_ai_models_prefetch():
+    """A list's publications' live AI models, as `publication.live_ai_models` (cards show them)."""
+    return Prefetch(
+        "ai_models",
+        queryset=AIModel.objects.live().only("name", "slug"),
+        to_attr="live_ai_models",
+    )
 
 
 class Publication(Publishable):

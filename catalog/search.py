@@ -30,7 +30,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.models import AIModel, AIModelAlias, Publication, Relation, Topic
+from catalog.models import (
+    AIModel,
+    AIModelAlias,
+    Publication,
+    Relation,
+    Topic,
+    live_ai_models_prefetch,
+)
 from pagecache.generation import generation_current, generation_end
 
 MAX_QUERY_LENGTH = 500
@@ -304,11 +311,13 @@ class SQLiteEngine:
         Only those `among` a set, if given; and only those with one of the facet values
         `within` ({facet: values}), if given, which the index tells apart itself.
         """
-        table, expression = self.TABLES[column], query.fts5(column, every, pairs=column is None)
+        table = self.TABLES[column]
         if column is None and any(map(may_be_facet_word, [*query.terms, *query.excluded])):
             # It might be a facet's or a pair's word: hold it to the texts, which takes twice as
             # long, and look for phrases as themselves.
             expression = f"{{title entities summary body}} : ({query.fts5()})"
+        else:
+            expression = query.fts5(column, every, pairs=column is None)
         if within:
             tokens = [
                 facet_token(facet, value) for facet, values in within.items() for value in values
@@ -857,13 +866,7 @@ class RankedResults:
         found = (
             Publication.objects.live()
             .defer("body")
-            .prefetch_related(
-                Prefetch(
-                    "ai_models",
-                    queryset=AIModel.objects.live().only("name", "slug"),
-                    to_attr="live_ai_models",
-                )
-            )
+            .prefetch_related(live_ai_models_prefetch())
             .in_bulk(ids)
         )
         snippets = self.snippets(ranked) if self.query else {}

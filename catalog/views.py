@@ -35,6 +35,7 @@ from catalog.models import (
     RiskKind,
     Stage,
     Topic,
+    live_ai_models_prefetch,
 )
 from catalog.tables import (
     DETERMINATION_COLUMNS,
@@ -54,13 +55,7 @@ def live_publications():
     return (
         Publication.objects.live()
         .select_related("parent")
-        .prefetch_related(
-            Prefetch(
-                "ai_models",
-                queryset=AIModel.objects.live().only("name", "slug"),
-                to_attr="live_ai_models",
-            )
-        )
+        .prefetch_related(live_ai_models_prefetch())
         .defer("body")
     )
 
