@@ -19,9 +19,10 @@ from django.template.defaulttags import querystring as django_querystring
 from django.templatetags.static import static
 from django.templatetags.tz import localtime
 from django.urls import reverse
-from django.utils import dates
+from django.utils import dates, timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
+from markupsafe import Markup, escape
 
 from catalog.images import picture_for
 from catalog.markup import render_markdown_cached
@@ -47,12 +48,38 @@ QUICK_FORMATS = {
 
 def date(value, format_string=None):
     """Django's |date, in the current time zone as Django's templates show datetimes."""
-    if isinstance(value, datetime):
+    if isinstance(value, datetime) and not timezone.is_naive(value):
+        value = timezone.localtime(value)  # what the tz tag's localtime gives, less its checks
+    elif isinstance(value, datetime):
         value = localtime(value)
     quick = QUICK_FORMATS.get(format_string)
     if quick is not None and isinstance(value, datetime_date):
         return quick(value)
     return defaultfilters.date(value, format_string)
+
+
+def time_element(value, format_string="M j, Y"):
+    """A date as a <time> element: shown in `format_string`, machine-readable in its
+    datetime attribute; the day in the current time zone is worked out once for both."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime) and not timezone.is_naive(value):
+        value = timezone.localtime(value)
+    shown = escape(date(value, format_string))
+    return Markup(f'<time datetime="{QUICK_FORMATS["Y-m-d"](value)}">{shown}</time>')
+
+
+def truncatewords(value, length):
+    """Django's |truncatewords, without the lazy-text and Truncator layers (~12 µs a card)."""
+    words = str(value).split()
+    if length <= 0:
+        text = ""
+    elif len(words) <= length:
+        text = " ".join(words)
+    else:
+        text = " ".join(words[:length])
+        text = text if text.endswith(" …") else f"{text} …"
+    return mark_safe(text) if isinstance(value, SafeData) else text
 
 
 class RequestOnly:
@@ -148,7 +175,8 @@ def environment(**options):
     env.filters.update(
         date=date,
         pluralize=defaultfilters.pluralize,
-        truncatewords=defaultfilters.truncatewords,
+        truncatewords=truncatewords,
+        time_element=time_element,
         markdown=render_markdown_cached,
         regroup=regroup,
     )
