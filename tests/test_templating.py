@@ -7,9 +7,10 @@ import pytest
 from django.template import defaultfilters
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import timezone
+from django.utils.safestring import SafeData, mark_safe
 
 from catalog.models import slug_url
-from catalog.templating import QUICK_FORMATS, url
+from catalog.templating import QUICK_FORMATS, time_element, truncatewords, url
 from catalog.templating import date as date_filter
 
 SLUG_VIEWS = [
@@ -62,3 +63,32 @@ def test_slug_urls_are_the_addresses_reverse_gives(viewname, prefix):
 def test_a_slug_reverse_would_refuse_is_refused():
     with pytest.raises(NoReverseMatch):
         slug_url("catalog:publication_detail", "not a slug")
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati"])
+def test_a_time_element_shows_the_local_day_in_both_its_forms(zone):
+    moment = datetime(2025, 8, 7, 15, 30, tzinfo=UTC)
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        local = timezone.localtime(moment)
+        expected = (
+            f'<time datetime="{defaultfilters.date(local, "Y-m-d")}">'
+            f"{defaultfilters.date(local, 'M j, Y')}</time>"
+        )
+        assert time_element(moment) == expected
+    assert (
+        time_element(date(2025, 9, 5), "F Y") == '<time datetime="2025-09-05">September 2025</time>'
+    )
+    assert time_element(None) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "one", "  spaced   out\nwords  ", " ".join(f"w{n}" for n in range(60)), "a " * 40 + "…"],
+)
+@pytest.mark.parametrize("length", [0, 1, 40])
+def test_truncatewords_gives_what_djangos_filter_gives(text, length):
+    assert truncatewords(text, length) == defaultfilters.truncatewords(text, length)
+    safe = mark_safe(text)
+    assert isinstance(truncatewords(safe, length), SafeData) == isinstance(
+        defaultfilters.truncatewords(safe, length), SafeData
+    )
