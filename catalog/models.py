@@ -44,10 +44,17 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+def is_live_q(prefix=""):
+    """What a visitor may see: published, and dated now or earlier; with a prefix such as
+    "source__", said of a related row, so the database joins it rather than listing every
+    live row in a subquery."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
 class PublishableQuerySet(models.QuerySet):
     def live(self):
         """What a visitor may see: published, and dated now or earlier."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(is_live_q())
 
 
 class Publishable(models.Model):
@@ -305,6 +312,10 @@ class Label(models.TextChoices):
     SAFETY = "safety", "Safety"
 
 
+KIND_LABELS = dict(Kind.choices)
+LABEL_LABELS = dict(Label.choices)
+
+
 def live_ai_models_prefetch():
     """A list's publications' live AI models, as `publication.live_ai_models` (cards show them)."""
     return Prefetch(
@@ -402,6 +413,13 @@ class Publication(Publishable):
 
     def get_absolute_url(self):
         return slug_url("catalog:publication_detail", self.slug)
+
+    # Django's own get_FOO_display builds a dict of the choices on every call; cards call these.
+    def get_kind_display(self):
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def get_label_display(self):
+        return LABEL_LABELS.get(self.label, self.label)
 
     def get_document_url(self):
         return slug_url("catalog:publication_document", self.slug)
@@ -616,9 +634,7 @@ def value_text(value):
 class SourcedQuerySet(models.QuerySet):
     def live(self):
         """What a visitor may see: stated in a live publication, about a live AI model."""
-        return self.filter(
-            source__in=Publication.objects.live(), ai_model__in=AIModel.objects.live()
-        )
+        return self.filter(is_live_q("source__"), is_live_q("ai_model__"))
 
 
 class EvaluationCategory(models.Model):

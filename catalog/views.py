@@ -2,19 +2,33 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from catalog import search
 from catalog.charts import BarChart, bar_chart
 from catalog.filters import NewsFilter, PublicationFilter, form_problems, query_problems
+from catalog.listing import (
+    CardPaginator,
+    Link,
+    by_name,
+    cards_with_models,
+    linked_in_sets,
+    linked_live_count,
+    links,
+    live_count,
+    live_publication_cards,
+    live_sourced,
+    related_publications,
+)
 from catalog.models import (
     AIModel,
     Committee,
@@ -28,14 +42,17 @@ from catalog.models import (
     Label,
     Membership,
     Metric,
+    ModelLineage,
     Person,
     Practice,
     Publication,
+    Relation,
     Result,
     RiskKind,
     Stage,
     Topic,
-    live_ai_models_prefetch,
+    is_live_q,
+    slug_url,
 )
 from catalog.tables import (
     DETERMINATION_COLUMNS,
@@ -48,29 +65,6 @@ from editorial.workflow import is_live, state_description
 
 PAGE_SIZE = 20
 SLUG = re.compile(r"[-\w]+")
-
-
-def live_publications():
-    """Live publications as lists show them: with their parent card and live AI models."""
-    return (
-        Publication.objects.live()
-        .select_related("parent")
-        .prefetch_related(live_ai_models_prefetch())
-        .defer("body")
-    )
-
-
-def live_count(relation):
-    """Annotation: how many live publications link here through Publication.<relation>."""
-    counted = (
-        Publication.objects.live()
-        .filter(**{relation: OuterRef("pk")})
-        .order_by()
-        .values(relation)
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted), 0)
 
 
 class BadQuery(Exception):
@@ -102,9 +96,8 @@ class StrictQueryMixin:
             )
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """The requested page of a related list on a detail page."""
-    paginator = Paginator(queryset, per_page)
+def paginate(request, paginator):
+    """The requested page of a list on a search or detail page."""
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
@@ -153,14 +146,27 @@ class LiveOrPreviewMixin:
         return response
 
 
-class PaginatedDetailView(StrictQueryMixin, DetailView):
-    """A detail page whose list of publications is paginated."""
+class GenerationSetsMixin:
+    @cached_property
+    def sets(self):
+        """The search's sets of the content's current generation, read once a request."""
+        return search.facet_sets()
+
+
+class PaginatedDetailView(GenerationSetsMixin, StrictQueryMixin, DetailView):
+    """A detail page with a paginated list of the live publications linked to it."""
 
     def get_publications(self):
         raise NotImplementedError
 
+    def get_publication_count(self) -> int:
+        raise NotImplementedError
+
     def get_context_data(self, **kwargs):
-        page = paginate(self.request, self.get_publications())
+        paginator = CardPaginator(
+            self.get_publications(), PAGE_SIZE, sets=self.sets, count=self.get_publication_count()
+        )
+        page = paginate(self.request, paginator)
         return super().get_context_data(page_obj=page, publications=page.object_list, **kwargs)
 
 
@@ -169,9 +175,10 @@ class FilteredListView(StrictQueryMixin, ListView):
 
     filterset_class = None
     paginate_by = PAGE_SIZE
+    paginator_class = CardPaginator
 
     def get(self, request, *args, **kwargs):
-        self.filterset = self.filterset_class(request.GET, queryset=self.get_base_queryset())
+        self.filterset = self.filterset_class(request.GET, queryset=live_publication_cards())
         self.allowed_parameters = {"page", *self.filterset.filters}
         return super().get(request, *args, **kwargs)
 
@@ -180,11 +187,20 @@ class FilteredListView(StrictQueryMixin, ListView):
             raise BadQuery(form_problems(self.filterset.form))
         return self.filterset.qs
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(
+            queryset,
+            per_page,
+            sets=self.filterset.sets,
+            count=self.filterset.live_count(),
+            **kwargs,
+        )
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filterset, **kwargs)
 
 
-class HubView(TemplateView):
+class HubView(GenerationSetsMixin, TemplateView):
     template_name = "catalog/hub.html"
 
     def get_context_data(self, **kwargs):
@@ -192,74 +208,122 @@ class HubView(TemplateView):
         context = super().get_context_data(hub=hub, **kwargs)
         if hub is None:
             return context
-        live = Publication.objects.live()
+        practices = defaultdict(list)
+        for stage_pk, name, slug in Practice.objects.values_list("stage_id", "name", "slug"):
+            practices[stage_pk].append(Link(name, slug_url("catalog:practice_detail", slug)))
+        stages = list(Stage.objects.all())
+        for stage in stages:
+            stage.practice_links = practices[stage.pk]
         context.update(
-            stages=Stage.objects.prefetch_related("practices"),
-            topics=Topic.objects.live().filter(featured=True),
+            stages=stages,
+            topics=[topic for topic in self.sets.topics if topic.featured],
             conversations=Conversation.objects.live(),
-            news=live.filter(kind=Kind.NEWS)[: hub.news_count],
-            features=hub.features.filter(
-                Q(publication__in=live) | Q(committee__in=Committee.objects.live())
-            )
-            .select_related("publication__parent", "committee")
-            .annotate(parent_is_live=Exists(live.filter(pk=OuterRef("publication__parent")))),
+            news=live_publication_cards().filter(kind=Kind.NEWS)[: hub.news_count],
+            features=hub_features(hub),
         )
         return context
+
+
+class HubCard(NamedTuple):
+    """A card of the hub's "Go deeper" list: a publication (with its parent card, if live) or
+    a committee."""
+
+    title: str
+    url: str
+    summary: str
+    parent: Link | None
+
+
+def hub_features(hub) -> list[HubCard]:
+    """The live items of the "Go deeper" list, in the editors' order, read as columns."""
+    rows = (
+        hub.features.filter(is_live_q("publication__") | is_live_q("committee__"))
+        .annotate(parent_is_live=is_live_q("publication__parent__"))
+        .values_list(
+            "publication__title",
+            "publication__slug",
+            "publication__summary",
+            "parent_is_live",
+            "publication__parent__title",
+            "publication__parent__slug",
+            "committee__name",
+            "committee__slug",
+            "committee__mandate",
+        )
+    )
+    cards = []
+    for title, slug, summary, parent_is_live, parent_title, parent_slug, *committee in rows:
+        if slug is None:
+            name, slug, mandate = committee
+            cards.append(HubCard(name, slug_url("catalog:committee_detail", slug), mandate, None))
+            continue
+        parent = None
+        if parent_is_live:
+            parent = Link(parent_title, slug_url("catalog:publication_detail", parent_slug))
+        cards.append(HubCard(title, slug_url("catalog:publication_detail", slug), summary, parent))
+    return cards
 
 
 class PublicationListView(FilteredListView):
     filterset_class = PublicationFilter
     template_name = "catalog/publication_list.html"
 
-    def get_base_queryset(self):
-        return live_publications()
-
 
 class NewsListView(FilteredListView):
     filterset_class = NewsFilter
     template_name = "catalog/news_list.html"
 
-    def get_base_queryset(self):
-        return live_publications().filter(kind=Kind.NEWS)
 
-
-class PublicationDetailView(LiveOrPreviewMixin, DetailView):
+class PublicationDetailView(GenerationSetsMixin, LiveOrPreviewMixin, DetailView):
     queryset = Publication.objects.all()
 
     def get_context_data(self, **kwargs):
         publication = self.object
-        ai_models = list(AIModel.objects.live().filter(publications=publication))
-        topics = list(Topic.objects.live().filter(publications=publication))
-        # Exists, not a join with DISTINCT: newest first, the database stops at the fourth match.
-        related = (
-            live_publications()
-            .filter(
-                Exists(
-                    Publication.ai_models.through.objects.filter(
-                        publication=OuterRef("pk"), aimodel__in=ai_models
-                    )
-                )
-                | Exists(
-                    Publication.topics.through.objects.filter(
-                        publication=OuterRef("pk"), topic__in=topics
-                    )
-                )
-            )
-            .exclude(pk=publication.pk)
-            .exclude(parent=publication)[:4]
+        sets = self.sets
+        sourced = live_sourced(sets)
+        ai_models = linked_in_sets(sets, "model", sets.ai_models, publication.pk)
+        topics = linked_in_sets(sets, "topic", sets.topics, publication.pk)
+        addenda = list(live_publication_cards().filter(parent=publication))
+        related = related_publications(sets, publication, ai_models, topics, leave_out=addenda)
+        cards_with_models([*addenda, *related], sets)
+        parent = None
+        if publication.parent_id:
+            parent = Publication.objects.live().filter(pk=publication.parent_id).first()
+        practices = (
+            Practice.objects.filter(publications=publication)
+            .select_related("stage")
+            .values_list("stage__name", "name", "slug")
         )
+        evaluations = []
+        if publication.pk in sourced.result_sources:
+            evaluations = (
+                Result.objects.live()
+                .filter(source=publication)
+                .order_by(*EVALUATION_ORDER)
+                .values_list("evaluation__name", "evaluation__slug")
+                .distinct()
+            )
+        determinations = []
+        if publication.pk in sourced.determination_sources:
+            determinations = live_determinations().filter(source=publication)
         return super().get_context_data(
-            parent=Publication.objects.live().filter(pk=publication.parent_id).first(),
-            addenda=live_publications().filter(parent=publication),
+            parent=parent,
+            addenda=addenda,
             ai_models=ai_models,
             topics=topics,
-            practices=Practice.objects.filter(publications=publication).select_related("stage"),
-            committees=Committee.objects.live().filter(publications=publication),
-            related=related,
-            evaluations=Evaluation.objects.filter(
-                pk__in=Result.objects.live().filter(source=publication).values("evaluation")
+            practices=[
+                Link(f"{stage}: {name}", slug_url("catalog:practice_detail", slug))
+                for stage, name, slug in practices
+            ],
+            committees=links(
+                Committee.objects.live()
+                .filter(publications=publication)
+                .values_list("name", "slug"),
+                "catalog:committee_detail",
             ),
-            determinations=live_determinations().filter(source=publication),
+            related=related,
+            evaluations=links(evaluations, "catalog:evaluation_detail"),
+            determinations=determinations,
             **kwargs,
         )
 
@@ -320,51 +384,99 @@ class AIModelListView(StrictQueryMixin, ListView):
 
 
 class AIModelDetailView(LiveOrPreviewMixin, PaginatedDetailView):
-    queryset = AIModel.objects.prefetch_related("aliases")
+    queryset = AIModel.objects.all()
     context_object_name = "ai_model"
     template_name = "catalog/aimodel_detail.html"
 
     def get_publications(self):
-        return live_publications().filter(ai_models=self.object)
+        return live_publication_cards().filter(ai_models=self.object)
+
+    def get_publication_count(self):
+        return live_count(self.sets, model=self.object.pk)
 
     def get_context_data(self, **kwargs):
         model = self.object
-        live_models = AIModel.objects.live()
+        sourced = live_sourced(self.sets)
+        # Family and lineage are read as keys; the live ones are among the search's sets' models.
+        live_models = {live.pk: live for live in self.sets.ai_models}
+        members = AIModel.objects.filter(family=model).values_list("pk", flat=True)
+        steps = (
+            ModelLineage.objects.filter(Q(model=model) | Q(source=model))
+            .order_by()
+            .values_list("model_id", "relation", "source_id", "note")
+        )
+        lineage = []
+        for model_pk, relation, source_pk, note in steps:
+            based_on = model_pk == model.pk
+            other = live_models.get(source_pk if based_on else model_pk)
+            if other:
+                lineage.append(LineageStep(other, RELATION_LABELS[relation], note, based_on))
+        lineage.sort(key=lambda step: (step.relation, step.model.name))
+        live_self = live_models.get(model.pk)
         return super().get_context_data(
-            family=live_models.filter(pk=model.family_id).first(),
-            family_members=live_models.filter(family=model),
-            based_on=model.lineage.filter(source__in=live_models).select_related("source"),
-            derived=model.descendants.filter(model__in=live_models).select_related("model"),
-            topics=Topic.objects.live().filter(
-                Exists(
-                    Publication.topics.through.objects.filter(
-                        topic=OuterRef("pk"),
-                        publication__in=Publication.objects.live().filter(ai_models=model),
-                    )
-                )
+            aliases=live_self.aliases.all() if live_self else model.aliases.all(),
+            family=live_models.get(model.family_id),
+            family_members=sorted(
+                (live_models[pk] for pk in members if pk in live_models), key=by_name
             ),
-            results=live_results().filter(ai_model=model),
-            determinations=live_determinations().filter(ai_model=model),
+            based_on=[step for step in lineage if step.based_on],
+            derived=[step for step in lineage if not step.based_on],
+            topics=topics_of_model(self.sets, model),
+            results=live_results().filter(ai_model=model)
+            if model.pk in sourced.result_models
+            else [],
+            determinations=live_determinations().filter(ai_model=model)
+            if model.pk in sourced.determination_models
+            else [],
             **kwargs,
         )
 
 
+class LineageStep(NamedTuple):
+    """One step of a model's lineage, seen from the model's page: the other model, how they are
+    related ("is based on"), and whether this model is the later one."""
+
+    model: AIModel
+    relation: str
+    note: str
+    based_on: bool
+
+
+RELATION_LABELS = dict(Relation.choices)
+
+
+class TopicCount(NamedTuple):
+    topic: Topic
+    publication_count: int
+
+
+def topics_of_model(sets, model):
+    """The live topics of the live publications about an AI model, from the search's sets."""
+    about = sets.live & sets.values["model"].get(model.pk, 0)
+    return [topic for topic in sets.topics if about & sets.values["topic"].get(topic.pk, 0)]
+
+
 class TopicListView(StrictQueryMixin, ListView):
     paginate_by = PAGE_SIZE
+    template_name = "catalog/topic_list.html"
 
     def get_queryset(self):
-        return (
-            Topic.objects.live()
-            .annotate(publication_count=live_count("topics"))
-            .order_by("position", "name")
-        )
+        """The live topics, in order, with their counts: all from the search's sets."""
+        sets = search.facet_sets()
+        return [
+            TopicCount(topic, live_count(sets, topic=topic.pk))
+            for topic in sorted(sets.topics, key=lambda topic: (topic.position, topic.name))
+        ]
 
 
 class TopicDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     queryset = Topic.objects.all()
 
     def get_publications(self):
-        return live_publications().filter(topics=self.object)
+        return live_publication_cards().filter(topics=self.object)
+
+    def get_publication_count(self):
+        return live_count(self.sets, topic=self.object.pk)
 
 
 class CommitteeListView(StrictQueryMixin, ListView):
@@ -382,12 +494,20 @@ class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     queryset = Committee.objects.all()
 
     def get_publications(self):
-        return live_publications().filter(committees=self.object)
+        return live_publication_cards().filter(committees=self.object)
+
+    def get_publication_count(self):
+        return linked_live_count(
+            self.sets, Committee.publications.through, committee=self.object.pk
+        )
 
     def get_context_data(self, **kwargs):
+        determinations = []
+        if self.object.pk in live_sourced(self.sets).determination_committees:
+            determinations = live_determinations().filter(committee=self.object)
         return super().get_context_data(
             memberships=self.object.memberships.select_related("person"),
-            determinations=live_determinations().filter(committee=self.object),
+            determinations=determinations,
             **kwargs,
         )
 
@@ -431,7 +551,10 @@ class PracticeDetailView(PaginatedDetailView):
     queryset = Practice.objects.select_related("stage")
 
     def get_publications(self):
-        return live_publications().filter(practices=self.object)
+        return live_publication_cards().filter(practices=self.object)
+
+    def get_publication_count(self):
+        return linked_live_count(self.sets, Publication.practices.through, practice=self.object.pk)
 
 
 class SearchView(TemplateView):
@@ -498,7 +621,7 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         query = search.query_parse(self.text)
         results = search.RankedResults(query, self.filters)
-        page = paginate(self.request, results)
+        page = paginate(self.request, Paginator(results, PAGE_SIZE))
         counts = results.facet_counts()
         quick = search.quick_matches(self.text, query, results.sets) if query else ([], [])
         ai_models, topics = quick
@@ -562,12 +685,16 @@ class SearchView(TemplateView):
 
 # Safety evaluations: results per model, and Preparedness determinations.
 
-# Evaluations in the order the index lists them, then metrics, models and sub-categories.
-RESULT_TABLE_ORDER = [
+# Evaluations in the order the index lists them; a table of results then orders by metric,
+# model and sub-category.
+EVALUATION_ORDER = [
     "evaluation__category__position",
     "evaluation__category__name",
     "evaluation__position",
     "evaluation__name",
+]
+RESULT_TABLE_ORDER = [
+    *EVALUATION_ORDER,
     "metric__position",
     "metric__name",
     "ai_model__name",

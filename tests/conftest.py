@@ -32,6 +32,23 @@ def page_cache_off(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture
+def page_query_count(client, page_cache_off):
+    """How many queries a page makes once what is read once per generation of the content (the
+    search's sets, which lists count on) has been read, by a first request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(queries)
+
+    return count
+
+
 @pytest.fixture(autouse=True)
 def demo_credentials_in_scratch_folder(monkeypatch, tmp_path):
     """ensure_admin keeps the demo users' generated passwords here, not in the project folder."""

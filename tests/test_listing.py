@@ -1,0 +1,171 @@
+"""Lists count on the search's sets and read their rows lean: the answers the database gives."""
+
+import itertools
+import random
+from datetime import timedelta
+
+import pytest
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import QueryDict
+from django.utils import timezone
+
+from catalog import listing
+from catalog.filters import NewsFilter, PublicationFilter
+from catalog.listing import CardPaginator, live_publication_cards
+from catalog.models import Committee, Kind, Label, Practice, Publication, Stage, Status
+from catalog.search import facet_sets
+from tests.factories import make_model, make_publication, make_topic
+
+pytestmark = pytest.mark.django_db
+
+STATES = [
+    {"status": Status.PUBLISHED, "days_ago": 1},
+    {"status": Status.PUBLISHED, "days_ago": 400},
+    {"status": Status.PUBLISHED, "days_ago": 800},
+    {"status": Status.DRAFT, "days_ago": 3},
+    {"status": Status.REVIEW, "days_ago": 3},
+    {"status": Status.PUBLISHED, "days_ago": -5},  # scheduled
+]
+
+
+@pytest.fixture
+def mixed():
+    """Publications of every kind, label, state and age, linked at random to models, topics,
+    practices and committees, some of which are not live themselves."""
+    rng = random.Random(7)
+    now = timezone.now()
+    ai_models = [make_model() for _ in range(3)] + [make_model(status=Status.DRAFT)]
+    topics = [make_topic() for _ in range(2)] + [make_topic(published_at=now + timedelta(1))]
+    stage = Stage.objects.create(name="Test", slug="test", summary="We test.", position=1)
+    practice = Practice.objects.create(stage=stage, name="Red teaming", slug="red-teaming")
+    committee = Committee.objects.create(
+        name="Board", slug="board", status=Status.PUBLISHED, published_at=now - timedelta(1)
+    )
+    publications = []
+    for n in range(60):
+        state = rng.choice(STATES)
+        publication = make_publication(
+            kind=rng.choice([Kind.SYSTEM_CARD, Kind.NEWS, Kind.RESEARCH]),
+            label=rng.choice(["", *Label.values]),
+            status=state["status"],
+            published_at=now - timedelta(days=state["days_ago"], minutes=n),
+        )
+        publication.ai_models.set(rng.sample(ai_models, rng.randint(0, 2)))
+        publication.topics.set(rng.sample(topics, rng.randint(0, 2)))
+        if rng.random() < 0.5:
+            publication.practices.add(practice)
+        if rng.random() < 0.5:
+            committee.publications.add(publication)
+        publications.append(publication)
+    return {
+        "ai_models": ai_models,
+        "topics": topics,
+        "practice": practice,
+        "committee": committee,
+        "publications": publications,
+    }
+
+
+def filter_choices(mixed):
+    years = sorted({p.published_at.year for p in mixed["publications"]})
+    return {
+        "kind": ["", *Kind.values],
+        "label": ["", *Label.values],
+        "year": ["", *map(str, years)],
+        "model": ["", *(m.slug for m in mixed["ai_models"][:3])],
+        "topic": ["", *(t.slug for t in mixed["topics"][:2])],
+    }
+
+
+def test_every_filter_combination_counts_what_the_database_lists(mixed):
+    choices = filter_choices(mixed)
+    combinations = list(itertools.product(*choices.values()))
+    for values in random.Random(3).sample(combinations, 200):
+        data = QueryDict(mutable=True)
+        for name, value in zip(choices, values, strict=True):
+            if value:
+                data[name] = value
+        found = PublicationFilter(data, queryset=live_publication_cards())
+        assert found.is_valid(), found.form.errors
+        assert found.live_count() == found.qs.count(), data.urlencode()
+
+
+def test_the_news_list_counts_news_only(mixed):
+    found = NewsFilter(QueryDict("label=safety"), queryset=live_publication_cards())
+    assert found.is_valid()
+
+    expected = Publication.objects.live().filter(kind=Kind.NEWS, label=Label.SAFETY).count()
+    assert found.live_count() == found.qs.count() == expected
+
+
+def test_only_live_ai_models_and_topics_can_be_chosen(mixed):
+    draft_model, future_topic = mixed["ai_models"][3], mixed["topics"][2]
+
+    for name, slug in [("model", draft_model.slug), ("topic", future_topic.slug)]:
+        found = PublicationFilter(QueryDict(f"{name}={slug}"), queryset=live_publication_cards())
+        assert not found.is_valid()
+
+
+def test_practice_and_committee_counts_are_of_live_publications(mixed):
+    sets = facet_sets()
+    practice, committee = mixed["practice"], mixed["committee"]
+
+    assert listing.linked_live_count(sets, Publication.practices.through, practice=practice.pk) == (
+        Publication.objects.live().filter(practices=practice).count()
+    )
+    assert listing.linked_live_count(
+        sets, Committee.publications.through, committee=committee.pk
+    ) == (Publication.objects.live().filter(committees=committee).count())
+
+
+@pytest.mark.parametrize(
+    "order", [("-published_at", "-pk"), ("published_at", "pk"), ("title", "pk")]
+)
+def test_deep_pages_list_what_offset_would(mixed, monkeypatch, order):
+    monkeypatch.setattr(listing, "KEYS_FIRST_FROM", 5)
+    rows = live_publication_cards().order_by(*order)
+    sets = facet_sets()
+    ours = CardPaginator(rows, 4, sets=sets, count=rows.count())
+    plain = Paginator(rows, 4)
+
+    for number in plain.page_range:
+        assert list(ours.page(number)) == list(plain.page(number)), number
+
+
+def test_cards_show_only_live_ai_models_by_name(mixed):
+    cards = listing.cards_with_models(live_publication_cards(), facet_sets())
+
+    for card in cards:
+        expected = card.ai_models.live().order_by("name")
+        assert [model.name for model in card.live_ai_models] == [m.name for m in expected]
+
+
+def test_related_publications_are_the_newest_sharing_a_live_model_or_topic(mixed):
+    sets = facet_sets()
+    for publication in mixed["publications"][:20]:
+        ai_models = list(publication.ai_models.live())
+        topics = list(publication.topics.live())
+        addenda = list(Publication.objects.live().filter(parent=publication))
+        expected = (
+            Publication.objects.live()
+            .filter(
+                Exists(
+                    Publication.ai_models.through.objects.filter(
+                        publication=OuterRef("pk"), aimodel__in=ai_models
+                    )
+                )
+                | Exists(
+                    Publication.topics.through.objects.filter(
+                        publication=OuterRef("pk"), topic__in=topics
+                    )
+                )
+            )
+            .exclude(pk=publication.pk)[:4]
+        )
+
+        related = listing.related_publications(
+            sets, publication, ai_models, topics, leave_out=addenda
+        )
+
+        assert related == list(expected)
