@@ -27,6 +27,7 @@ from catalog.listing import (
     live_count,
     live_publication_cards,
     live_sourced,
+    publication_cards,
     related_publications,
 )
 from catalog.models import (
@@ -218,7 +219,9 @@ class HubView(GenerationSetsMixin, TemplateView):
             stages=stages,
             topics=[topic for topic in self.sets.topics if topic.featured],
             conversations=Conversation.objects.live(),
-            news=live_publication_cards().filter(kind=Kind.NEWS)[: hub.news_count],
+            news=publication_cards(
+                live_publication_cards().filter(kind=Kind.NEWS)[: hub.news_count]
+            ),
             features=hub_features(hub),
         )
         return context
@@ -284,8 +287,11 @@ class PublicationDetailView(GenerationSetsMixin, LiveOrPreviewMixin, DetailView)
         ai_models = linked_in_sets(sets, "model", sets.ai_models, publication.pk)
         topics = linked_in_sets(sets, "topic", sets.topics, publication.pk)
         addenda = list(live_publication_cards().filter(parent=publication))
-        related = related_publications(sets, publication, ai_models, topics, leave_out=addenda)
-        cards_with_models([*addenda, *related], sets)
+        related = related_publications(
+            sets, publication, ai_models, topics, leave_out=[row[0] for row in addenda]
+        )
+        cards = cards_with_models([*addenda, *related], sets)
+        addenda, related = cards[: len(addenda)], cards[len(addenda) :]
         parent = None
         if publication.parent_id:
             parent = Publication.objects.live().filter(pk=publication.parent_id).first()

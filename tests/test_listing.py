@@ -130,14 +130,15 @@ def test_deep_pages_list_what_offset_would(mixed, monkeypatch, order):
     plain = Paginator(rows, 4)
 
     for number in plain.page_range:
-        assert list(ours.page(number)) == list(plain.page(number)), number
+        expected = [row[0] for row in plain.page(number)]
+        assert [card.pk for card in ours.page(number)] == expected, number
 
 
 def test_cards_show_only_live_ai_models_by_name(mixed):
     cards = listing.cards_with_models(live_publication_cards(), facet_sets())
 
     for card in cards:
-        expected = card.ai_models.live().order_by("name")
+        expected = Publication.objects.get(pk=card.pk).ai_models.live().order_by("name")
         assert [model.name for model in card.live_ai_models] == [m.name for m in expected]
 
 
@@ -165,7 +166,7 @@ def test_related_publications_are_the_newest_sharing_a_live_model_or_topic(mixed
         )
 
         related = listing.related_publications(
-            sets, publication, ai_models, topics, leave_out=addenda
+            sets, publication, ai_models, topics, leave_out=[item.pk for item in addenda]
         )
 
-        assert related == list(expected)
+        assert [row[0] for row in related] == [item.pk for item in expected]
