@@ -32,9 +32,19 @@ def fixed_url(viewname, *args):
 
 def slug_url(viewname, slug):
     """reverse(viewname, args=[slug]), from the view's address with a placeholder slug."""
-    if not SLUG.fullmatch(slug):
-        return reverse(viewname, args=[slug])  # raises NoReverseMatch as reverse() would
-    return fixed_url(viewname, SLUG_PLACEHOLDER).replace(SLUG_PLACEHOLDER, slug)
+    return slug_urls(viewname)(slug)
+
+
+def slug_urls(viewname):
+    """slug_url for the many slugs of a list: the view's address is looked up once."""
+    head, _, tail = fixed_url(viewname, SLUG_PLACEHOLDER).partition(SLUG_PLACEHOLDER)
+
+    def url(slug):
+        if not SLUG.fullmatch(slug):
+            return reverse(viewname, args=[slug])  # raises NoReverseMatch as reverse() would
+        return f"{head}{slug}{tail}"
+
+    return url
 
 
 class Status(models.TextChoices):
