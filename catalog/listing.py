@@ -124,22 +124,25 @@ def rows_in_order(rows, keys):
     return [found[pk] for pk in keys if pk in found]
 
 
-def live_count(sets=None, **chosen) -> int:
-    """How many live publications have every one of these facet values, e.g. kind="news",
-    model=<AI model key>, year=2025 (facets as catalog.search names them)."""
-    sets = sets or search.facet_sets()
+def live_with(sets, **chosen) -> int:
+    """The live publications with every one of these facet values, e.g. kind="news",
+    model=<AI model key>, year=2025 (facets as catalog.search names them), as a set."""
     found = sets.live
     for facet, value in chosen.items():
         found &= sets.values[facet].get(value, 0)
-    return found.bit_count()
+    return found
 
 
-def linked_live_count(sets, links, **row) -> int:
-    """How many live publications a link table ties to one row, e.g.
-    `linked_live_count(sets, Publication.practices.through, practice=3)`: for the relations
-    the search's sets do not hold (practices, committees)."""
+def live_count(sets, **chosen) -> int:
+    return live_with(sets, **chosen).bit_count()
+
+
+def linked_live(sets, links, **row) -> int:
+    """The live publications a link table ties to one row, e.g.
+    `linked_live(sets, Publication.practices.through, practice=3)`, as a set: for the
+    relations the search's sets do not hold (practices, committees)."""
     keys = links.objects.filter(**row).values_list("publication_id", flat=True)
-    return (search.bits_of(keys) & sets.live).bit_count()
+    return search.bits_of(keys) & sets.live
 
 
 @dataclass(frozen=True)
@@ -192,9 +195,24 @@ class CardPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        return self._get_page(cards_with_models(self.rows(bottom, top), self.sets), number, self)
+
+    def rows(self, bottom, top):
         if bottom < KEYS_FIRST_FROM:
-            rows = self.object_list[bottom:top]
-        else:
-            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-            rows = rows_in_order(self.object_list.order_by(), keys)
-        return self._get_page(cards_with_models(rows, self.sets), number, self)
+            return self.object_list[bottom:top]
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return rows_in_order(self.object_list.order_by(), keys)
+
+
+class NewestCardPaginator(CardPaginator):
+    """Pages of the cards of a set of live publications, newest first. The set's keys are found
+    reading the date index from the newest, as the search pages its results: a query joining a
+    link table sorted all of an AI model's or a practice's publications for every page."""
+
+    def __init__(self, bits, per_page, *, sets, **kwargs):
+        super().__init__((), per_page, sets=sets, count=bits.bit_count(), **kwargs)
+        self.bits = bits
+
+    def rows(self, bottom, top):
+        keys = search.newest_first(self.bits, bottom, top, of=self.sets.live.bit_count())
+        return rows_in_order(live_publication_cards(), keys)

@@ -19,14 +19,16 @@ from catalog.filters import NewsFilter, PublicationFilter, form_problems, query_
 from catalog.listing import (
     CardPaginator,
     Link,
+    NewestCardPaginator,
     by_name,
     cards_with_models,
     linked_in_sets,
-    linked_live_count,
+    linked_live,
     links,
     live_count,
     live_publication_cards,
     live_sourced,
+    live_with,
     publication_cards,
     related_publications,
 )
@@ -157,16 +159,12 @@ class GenerationSetsMixin:
 class PaginatedDetailView(GenerationSetsMixin, StrictQueryMixin, DetailView):
     """A detail page with a paginated list of the live publications linked to it."""
 
-    def get_publications(self):
-        raise NotImplementedError
-
-    def get_publication_count(self) -> int:
+    def get_publications(self) -> int:
+        """The live publications linked to the object, as a set."""
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        paginator = CardPaginator(
-            self.get_publications(), PAGE_SIZE, sets=self.sets, count=self.get_publication_count()
-        )
+        paginator = NewestCardPaginator(self.get_publications(), PAGE_SIZE, sets=self.sets)
         page = paginate(self.request, paginator)
         return super().get_context_data(page_obj=page, publications=page.object_list, **kwargs)
 
@@ -395,10 +393,7 @@ class AIModelDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     template_name = "catalog/aimodel_detail.html"
 
     def get_publications(self):
-        return live_publication_cards().filter(ai_models=self.object)
-
-    def get_publication_count(self):
-        return live_count(self.sets, model=self.object.pk)
+        return live_with(self.sets, model=self.object.pk)
 
     def get_context_data(self, **kwargs):
         model = self.object
@@ -479,10 +474,7 @@ class TopicDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     queryset = Topic.objects.all()
 
     def get_publications(self):
-        return live_publication_cards().filter(topics=self.object)
-
-    def get_publication_count(self):
-        return live_count(self.sets, topic=self.object.pk)
+        return live_with(self.sets, topic=self.object.pk)
 
 
 class CommitteeListView(StrictQueryMixin, ListView):
@@ -500,12 +492,7 @@ class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     queryset = Committee.objects.all()
 
     def get_publications(self):
-        return live_publication_cards().filter(committees=self.object)
-
-    def get_publication_count(self):
-        return linked_live_count(
-            self.sets, Committee.publications.through, committee=self.object.pk
-        )
+        return linked_live(self.sets, Committee.publications.through, committee=self.object.pk)
 
     def get_context_data(self, **kwargs):
         determinations = []
@@ -557,10 +544,7 @@ class PracticeDetailView(PaginatedDetailView):
     queryset = Practice.objects.select_related("stage")
 
     def get_publications(self):
-        return live_publication_cards().filter(practices=self.object)
-
-    def get_publication_count(self):
-        return linked_live_count(self.sets, Publication.practices.through, practice=self.object.pk)
+        return linked_live(self.sets, Publication.practices.through, practice=self.object.pk)
 
 
 class SearchView(TemplateView):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from catalog import listing
 from catalog.filters import NewsFilter, PublicationFilter
-from catalog.listing import CardPaginator, live_publication_cards
+from catalog.listing import CardPaginator, NewestCardPaginator, live_publication_cards
 from catalog.models import Committee, Kind, Label, Practice, Publication, Stage, Status
 from catalog.search import facet_sets
 from tests.factories import make_model, make_publication, make_topic
@@ -107,16 +107,32 @@ def test_only_live_ai_models_and_topics_can_be_chosen(mixed):
         assert not found.is_valid()
 
 
-def test_practice_and_committee_counts_are_of_live_publications(mixed):
+def test_detail_pages_list_their_live_publications_newest_first(mixed):
     sets = facet_sets()
+    live = Publication.objects.live()
     practice, committee = mixed["practice"], mixed["committee"]
+    cases = [
+        (
+            listing.linked_live(sets, Publication.practices.through, practice=practice.pk),
+            live.filter(practices=practice),
+        ),
+        (
+            listing.linked_live(sets, Committee.publications.through, committee=committee.pk),
+            live.filter(committees=committee),
+        ),
+        *(
+            (listing.live_with(sets, model=m.pk), live.filter(ai_models=m))
+            for m in mixed["ai_models"]
+        ),
+        *((listing.live_with(sets, topic=t.pk), live.filter(topics=t)) for t in mixed["topics"]),
+    ]
+    for bits, expected in cases:
+        ours = NewestCardPaginator(bits, 3, sets=sets)
+        plain = Paginator(expected.values_list("pk", flat=True), 3)
 
-    assert listing.linked_live_count(sets, Publication.practices.through, practice=practice.pk) == (
-        Publication.objects.live().filter(practices=practice).count()
-    )
-    assert listing.linked_live_count(
-        sets, Committee.publications.through, committee=committee.pk
-    ) == (Publication.objects.live().filter(committees=committee).count())
+        assert ours.count == plain.count
+        for number in plain.page_range:
+            assert [card.pk for card in ours.page(number)] == list(plain.page(number))
 
 
 @pytest.mark.parametrize(

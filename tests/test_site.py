@@ -151,7 +151,7 @@ QUERY_BUDGETS = {
     "model": 9,  # 7, and its evaluation results and Preparedness determinations
     "model family": 9,
     "topic list": 1,  # the generation of the content; the topics and counts are in its sets
-    "topic": 4,
+    "topic": 5,  # the generation, the topic, the page's keys, its cards and their AI models
     "committee list": 2,
     "committee": 7,  # 6, and the determinations it made
     "person list": 3,
@@ -160,7 +160,7 @@ QUERY_BUDGETS = {
     "conversation": 2,
     "lifecycle": 2,
     "stage": 2,
-    "practice": 5,
+    "practice": 6,  # and the keys of its publications
     "feed rss": 1,
     "feed atom": 1,
     "model feed": 2,
