@@ -165,7 +165,7 @@ QUERY_BUDGETS = {
     "feed atom": 1,
     "model feed": 2,
     "topic feed": 2,
-    "sitemap": 13,  # 12, and the evaluation pages
+    "sitemap": 9,  # the generation, a query a section and three for the pages' section
     "sitemap of publications": 2,
     "robots": 0,
 }
