@@ -117,6 +117,8 @@ def picture(context, image, alt, *, sizes="100vw", loading="lazy", css_class="")
     its width and height, lazy unless loading="eager" (for images above the fold)."""
     if loading not in ("lazy", "eager"):
         raise ValueError(f'picture: loading="lazy" or "eager", not {loading!r}')
+    if not image:
+        return ""
     template = context.environment.get_template("catalog/includes/picture.html")
     return mark_safe(
         template.render(

@@ -56,6 +56,7 @@ from catalog.models import (
     Topic,
     is_live_q,
     slug_url,
+    slug_urls,
 )
 from catalog.tables import (
     DETERMINATION_COLUMNS,
@@ -505,22 +506,46 @@ class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
         )
 
 
-def live_memberships():
-    return Membership.objects.filter(committee__in=Committee.objects.live()).select_related(
-        "committee"
+def live_roles(people) -> dict:
+    """Each person's roles on live committees, as (role, committee link), in one query."""
+    rows = (
+        Membership.objects.filter(is_live_q("committee__"), person__in=people)
+        .order_by("position", "pk")
+        .values_list("person_id", "role", "committee__name", "committee__slug")
     )
+    url = slug_urls("catalog:committee_detail")
+    roles = defaultdict(list)
+    for person, role, name, slug in rows:
+        roles[person].append((role, Link(name, url(slug))))
+    return roles
 
 
 class PersonListView(StrictQueryMixin, ListView):
     paginate_by = PAGE_SIZE
-    queryset = Person.objects.prefetch_related(Prefetch("memberships", queryset=live_memberships()))
+    queryset = Person.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        people = list(context["object_list"])
+        roles = live_roles([person.pk for person in people])
+        for person in people:
+            person.live_roles = roles[person.pk]
+        return {**context, "object_list": people}
 
 
 class PersonDetailView(DetailView):
-    queryset = Person.objects.prefetch_related(
-        Prefetch("memberships", queryset=live_memberships()),
-        Prefetch("conversations", queryset=Conversation.objects.live()),
-    )
+    queryset = Person.objects.all()
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        return super().get_context_data(
+            roles=live_roles([person.pk])[person.pk],
+            conversations=links(
+                Conversation.objects.live().filter(speakers=person).values_list("title", "slug"),
+                "catalog:conversation_detail",
+            ),
+            **kwargs,
+        )
 
 
 class ConversationListView(StrictQueryMixin, ListView):
