@@ -33,6 +33,9 @@ CARD_COLUMNS = ["pk", "title", "slug", "kind", "label", "summary", "published_at
 # From this far down a list, a page's keys are read off the index first and then its rows:
 # OFFSET would build every skipped row (4 ms for page 50 of a 10,000-publication list).
 KEYS_FIRST_FROM = 200
+# A set's newest keys are looked for in the date index while it takes at most this many keys read
+# per key of the set; a sparser set is sorted by the database, joined to its link table.
+SCAN_KEYS_PER_KEY = 10
 
 
 class Link(NamedTuple):
@@ -207,35 +210,35 @@ class CardPaginator(Paginator):
 
 
 class NewestCardPaginator(CardPaginator):
-    """Pages of the cards of a set of live publications, newest first. The set's keys are found
-    reading the date index from the newest, as the search pages its results: a query joining a
-    link table sorted all of an AI model's or a practice's publications for every page."""
+    """Pages of the cards of a set of live publications, newest first, whose rows the queryset
+    `object_list` also gives. The set's keys are found reading the date index from the newest,
+    as the search pages its results (a query joining a link table sorted all of an AI model's or
+    a practice's publications for every page); a sparse set is left to the queryset."""
 
-    def __init__(self, bits, per_page, *, sets, **kwargs):
-        super().__init__((), per_page, sets=sets, count=bits.bit_count(), **kwargs)
+    def __init__(self, bits, object_list, per_page, *, sets, **kwargs):
+        super().__init__(object_list, per_page, sets=sets, count=bits.bit_count(), **kwargs)
         self.bits = bits
 
     def rows(self, bottom, top):
         keys = newest_keys(self.bits, bottom, top, of=self.sets.live.bit_count())
+        if keys is None:
+            return super().rows(bottom, top)
         return rows_in_order(live_publication_cards(), keys)
 
 
-def newest_keys(bits, start, stop, *, of) -> list[int]:
-    """The keys of the start-th to the stop-th newest publications in a set of about `of`.
-
-    They are read off the date index from the newest and tested against the set, unless the set
-    is so sparse that fewer than one key read in ten would be in it: then the database sorts the
-    set's own keys, which costs Django ten times as much a key (each is a query parameter).
-    """
+def newest_keys(bits, start, stop, *, of) -> list[int] | None:
+    """The keys of the start-th to the stop-th newest publications in a set of about `of`, read
+    off the date index from the newest and tested against the set; None if the set is so sparse
+    that fewer than one key read in SCAN_KEYS_PER_KEY would be in it."""
     count = bits.bit_count()
     stop = min(stop, count)
     if start >= stop:
         return []
+    read = 2 * stop * of // count + 100
+    if read > SCAN_KEYS_PER_KEY * count:
+        return None
     past = Publication.objects.filter(published_at__lte=timezone.now())
     newest = past.order_by("-published_at", "-pk").values_list("pk", flat=True)
-    read = 2 * stop * of // count + 100
-    if read > 10 * count:
-        return list(newest.filter(pk__in=search.bits_members(bits))[start:stop])
     flags = search.key_flags(bits)
     while True:
         keys = np.fromiter(newest[:read], dtype=np.int64)

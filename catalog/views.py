@@ -160,12 +160,18 @@ class GenerationSetsMixin:
 class PaginatedDetailView(GenerationSetsMixin, StrictQueryMixin, DetailView):
     """A detail page with a paginated list of the live publications linked to it."""
 
-    def get_publications(self) -> int:
+    def get_publication_set(self) -> int:
         """The live publications linked to the object, as a set."""
         raise NotImplementedError
 
+    def get_publications(self):
+        """The same publications' card rows, newest first."""
+        raise NotImplementedError
+
     def get_context_data(self, **kwargs):
-        paginator = NewestCardPaginator(self.get_publications(), PAGE_SIZE, sets=self.sets)
+        paginator = NewestCardPaginator(
+            self.get_publication_set(), self.get_publications(), PAGE_SIZE, sets=self.sets
+        )
         page = paginate(self.request, paginator)
         return super().get_context_data(page_obj=page, publications=page.object_list, **kwargs)
 
@@ -393,8 +399,11 @@ class AIModelDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     context_object_name = "ai_model"
     template_name = "catalog/aimodel_detail.html"
 
-    def get_publications(self):
+    def get_publication_set(self):
         return live_with(self.sets, model=self.object.pk)
+
+    def get_publications(self):
+        return live_publication_cards().filter(ai_models=self.object)
 
     def get_context_data(self, **kwargs):
         model = self.object
@@ -474,8 +483,11 @@ class TopicListView(StrictQueryMixin, ListView):
 class TopicDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     queryset = Topic.objects.all()
 
-    def get_publications(self):
+    def get_publication_set(self):
         return live_with(self.sets, topic=self.object.pk)
+
+    def get_publications(self):
+        return live_publication_cards().filter(topics=self.object)
 
 
 class CommitteeListView(StrictQueryMixin, ListView):
@@ -492,8 +504,11 @@ class CommitteeListView(StrictQueryMixin, ListView):
 class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     queryset = Committee.objects.all()
 
-    def get_publications(self):
+    def get_publication_set(self):
         return linked_live(self.sets, Committee.publications.through, committee=self.object.pk)
+
+    def get_publications(self):
+        return live_publication_cards().filter(committees=self.object)
 
     def get_context_data(self, **kwargs):
         determinations = []
@@ -568,8 +583,11 @@ class StageDetailView(DetailView):
 class PracticeDetailView(PaginatedDetailView):
     queryset = Practice.objects.select_related("stage")
 
-    def get_publications(self):
+    def get_publication_set(self):
         return linked_live(self.sets, Publication.practices.through, practice=self.object.pk)
+
+    def get_publications(self):
+        return live_publication_cards().filter(practices=self.object)
 
 
 class SearchView(TemplateView):

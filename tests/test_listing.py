@@ -107,28 +107,27 @@ def test_only_live_ai_models_and_topics_can_be_chosen(mixed):
         assert not found.is_valid()
 
 
-def test_detail_pages_list_their_live_publications_newest_first(mixed):
+@pytest.mark.parametrize("scan", [10, 10**9], ids=["sparse sets sorted by the database", "scan"])
+def test_detail_pages_list_their_live_publications_newest_first(mixed, monkeypatch, scan):
+    monkeypatch.setattr(listing, "SCAN_KEYS_PER_KEY", scan)
     sets = facet_sets()
-    live = Publication.objects.live()
+    live, cards = Publication.objects.live(), live_publication_cards()
     practice, committee = mixed["practice"], mixed["committee"]
     cases = [
         (
             listing.linked_live(sets, Publication.practices.through, practice=practice.pk),
-            live.filter(practices=practice),
+            {"practices": practice},
         ),
         (
             listing.linked_live(sets, Committee.publications.through, committee=committee.pk),
-            live.filter(committees=committee),
+            {"committees": committee},
         ),
-        *(
-            (listing.live_with(sets, model=m.pk), live.filter(ai_models=m))
-            for m in mixed["ai_models"]
-        ),
-        *((listing.live_with(sets, topic=t.pk), live.filter(topics=t)) for t in mixed["topics"]),
+        *((listing.live_with(sets, model=m.pk), {"ai_models": m}) for m in mixed["ai_models"]),
+        *((listing.live_with(sets, topic=t.pk), {"topics": t}) for t in mixed["topics"]),
     ]
-    for bits, expected in cases:
-        ours = NewestCardPaginator(bits, 3, sets=sets)
-        plain = Paginator(expected.values_list("pk", flat=True), 3)
+    for bits, linked in cases:
+        ours = NewestCardPaginator(bits, cards.filter(**linked), 3, sets=sets)
+        plain = Paginator(live.filter(**linked).values_list("pk", flat=True), 3)
 
         assert ours.count == plain.count
         for number in plain.page_range:
