@@ -65,7 +65,8 @@ def time_element(value, format_string="M j, Y"):
         return ""
     if isinstance(value, datetime) and not timezone.is_naive(value):
         value = timezone.localtime(value)
-    shown = escape(date(value, format_string))
+    quick = QUICK_FORMATS.get(format_string)
+    shown = escape(quick(value) if quick else date(value, format_string))
     return Markup(f'<time datetime="{QUICK_FORMATS["Y-m-d"](value)}">{shown}</time>')
 
 
