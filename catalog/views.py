@@ -45,6 +45,7 @@ from catalog.models import (
     Label,
     Membership,
     Metric,
+    Modality,
     ModelLineage,
     Person,
     Practice,
@@ -375,23 +376,47 @@ class AIModelListView(StrictQueryMixin, ListView):
         if view not in {"families", "timeline"}:
             raise BadQuery([f"“view” is “families” or “timeline”, not “{view}”."])
         self.view = view
-        live = AIModel.objects.live()
+        columns = ["pk", "name", "slug", "modality", "release_date"]
+        live = AIModel.objects.live().values_list(*columns)
         if view == "timeline":
-            return live.order_by("-release_date", "name")
-        return (
-            live.filter(family__isnull=True)
-            .order_by("name")
-            .prefetch_related(
-                Prefetch(
-                    "members",
-                    queryset=live.order_by("release_date", "name"),
-                    to_attr="live_members",
-                )
-            )
+            return model_entries(live.order_by("-release_date", "name"))
+        families = model_entries(live.filter(family__isnull=True).order_by("name"))
+        by_pk = {family.pk: family for family in families}
+        members = (
+            AIModel.objects.live()
+            .filter(family__in=list(by_pk))
+            .order_by("release_date", "name")
+            .values_list("family_id", *columns)
         )
+        entries = model_entries(member[1:] for member in members)
+        for (family_pk, *_), entry in zip(members, entries, strict=True):
+            by_pk[family_pk].live_members.append(entry)
+        return families
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(view=self.view, **kwargs)
+
+
+class ModelEntry(NamedTuple):
+    """An AI model as the model index lists it, read as columns."""
+
+    pk: int
+    name: str
+    url: str
+    modality_display: str
+    release_date: date | None
+    live_members: list
+
+
+MODALITY_LABELS = dict(Modality.choices)
+
+
+def model_entries(rows) -> list[ModelEntry]:
+    url = slug_urls("catalog:model_detail")
+    return [
+        ModelEntry(pk, name, url(slug), MODALITY_LABELS.get(modality, modality), released, [])
+        for pk, name, slug, modality, released in rows
+    ]
 
 
 class AIModelDetailView(LiveOrPreviewMixin, PaginatedDetailView):

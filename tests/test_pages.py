@@ -194,3 +194,27 @@ def test_a_model_page_lists_the_live_topics_of_its_live_publications(client):
 
     assert "Shown topic" in html
     assert "Draft topic" not in html and "Unlinked topic" not in html
+
+
+def test_the_model_index_lists_live_families_with_their_live_members_in_release_order(client):
+    now = timezone.now()
+    gpt5 = make_model(name="GPT-5", slug="gpt-5", release_date=now.date() - timedelta(days=90))
+    make_model(name="gpt-5-mini", family=gpt5, release_date=now.date() - timedelta(days=30))
+    make_model(name="gpt-5-thinking", family=gpt5, release_date=now.date() - timedelta(days=60))
+    make_model(name="gpt-5-secret", family=gpt5, status=Status.DRAFT)
+    hidden = make_model(name="Hidden family", status=Status.DRAFT)
+    make_model(name="orphan-of-a-draft", family=hidden)
+    make_model(name="o3", release_date=now.date() - timedelta(days=200))
+
+    families = client.get("/models/").content.decode()
+    timeline = client.get("/models/?view=timeline").content.decode()
+
+    assert families.index(">GPT-5<") < families.index(">o3<")
+    assert families.index("gpt-5-thinking") < families.index("gpt-5-mini")
+    assert 'href="/models/gpt-5/"' in families
+    for unseen in ["gpt-5-secret", "Hidden family", "orphan-of-a-draft"]:
+        assert unseen not in families
+    order = ["gpt-5-mini", "gpt-5-thinking", ">GPT-5<", ">o3<"]
+    assert [timeline.index(name) for name in order] == sorted(timeline.index(n) for n in order)
+    assert "orphan-of-a-draft" in timeline  # live itself; only its family is not
+    assert "gpt-5-secret" not in timeline
