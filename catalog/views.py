@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
@@ -40,6 +41,7 @@ from catalog.models import (
     Evaluation,
     EvaluationCategory,
     FrameworkVersion,
+    HubFeature,
     HubPage,
     Kind,
     Label,
@@ -56,6 +58,7 @@ from catalog.models import (
     Stage,
     Topic,
     is_live_q,
+    is_live_row,
     slug_url,
     slug_urls,
 )
@@ -243,33 +246,34 @@ class HubCard(NamedTuple):
     parent: Link | None
 
 
+HUB_FEATURE_COLUMNS = {
+    "publication": ["title", "slug", "summary", "status", "published_at"],
+    "publication__parent": ["title", "slug", "status", "published_at"],
+    "committee": ["name", "slug", "mandate", "status", "published_at"],
+}
+
+
 def hub_features(hub) -> list[HubCard]:
-    """The live items of the "Go deeper" list, in the editors' order, read as columns."""
-    rows = (
-        hub.features.filter(is_live_q("publication__") | is_live_q("committee__"))
-        .annotate(parent_is_live=is_live_q("publication__parent__"))
-        .values_list(
-            "publication__title",
-            "publication__slug",
-            "publication__summary",
-            "parent_is_live",
-            "publication__parent__title",
-            "publication__parent__slug",
-            "committee__name",
-            "committee__slug",
-            "committee__mandate",
-        )
+    """The live items of the "Go deeper" list, in the editors' order, read as columns; whether
+    each is live is checked here, which costs Django less than asking it of three joins."""
+    rows = HubFeature.objects.filter(hub=hub).values_list(
+        *(f"{item}__{name}" for item, names in HUB_FEATURE_COLUMNS.items() for name in names)
     )
+    now = timezone.now()
+    publication_url = slug_urls("catalog:publication_detail")
+    committee_url = slug_urls("catalog:committee_detail")
     cards = []
-    for title, slug, summary, parent_is_live, parent_title, parent_slug, *committee in rows:
-        if slug is None:
-            name, slug, mandate = committee
-            cards.append(HubCard(name, slug_url("catalog:committee_detail", slug), mandate, None))
-            continue
-        parent = None
-        if parent_is_live:
-            parent = Link(parent_title, slug_url("catalog:publication_detail", parent_slug))
-        cards.append(HubCard(title, slug_url("catalog:publication_detail", slug), summary, parent))
+    for row in rows:
+        title, slug, summary, *publication_state = row[:5]
+        parent_title, parent_slug, *parent_state = row[5:9]
+        name, committee_slug, mandate, *committee_state = row[9:]
+        if slug is not None and is_live_row(*publication_state, now):
+            parent = None
+            if is_live_row(*parent_state, now):
+                parent = Link(parent_title, publication_url(parent_slug))
+            cards.append(HubCard(title, publication_url(slug), summary, parent))
+        elif committee_slug is not None and is_live_row(*committee_state, now):
+            cards.append(HubCard(name, committee_url(committee_slug), mandate, None))
     return cards
 
 
