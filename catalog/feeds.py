@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from catalog.listing import live_publication_cards, publication_cards
+from catalog.listing import live_publication_cards, live_with, newest_rows, publication_cards
 from catalog.models import AIModel, Topic
+from catalog.search import facet_sets
 
 FEED_SIZE = 30
 
@@ -92,7 +93,8 @@ class AIModelPublicationFeed(PublicationFeed):
         return obj.get_absolute_url()
 
     def items(self, obj):
-        return live_publication_cards().filter(ai_models=obj)[:FEED_SIZE]
+        sets, rows = facet_sets(), live_publication_cards().filter(ai_models=obj)
+        return newest_rows(live_with(sets, model=obj.pk), rows, 0, FEED_SIZE, sets=sets)
 
 
 class AtomAIModelPublicationFeed(AIModelPublicationFeed):
@@ -110,7 +112,8 @@ class TopicPublicationFeed(PublicationFeed):
         return obj.get_absolute_url()
 
     def items(self, obj):
-        return live_publication_cards().filter(topics=obj)[:FEED_SIZE]
+        sets, rows = facet_sets(), live_publication_cards().filter(topics=obj)
+        return newest_rows(live_with(sets, topic=obj.pk), rows, 0, FEED_SIZE, sets=sets)
 
 
 class AtomTopicPublicationFeed(TopicPublicationFeed):

@@ -230,10 +230,17 @@ class NewestCardPaginator(CardPaginator):
         self.bits = bits
 
     def rows(self, bottom, top):
-        keys = newest_keys(self.bits, bottom, top, of=self.sets.live.bit_count())
-        if keys is None:
-            return super().rows(bottom, top)
-        return rows_in_order(live_publication_cards(), keys)
+        return newest_rows(self.bits, self.object_list, bottom, top, sets=self.sets)
+
+
+def newest_rows(bits, rows, start, stop, *, sets):
+    """Card rows of the start-th to the stop-th newest live publications of a set, which the
+    queryset `rows` also gives (newest first): found in the date index, or for a sparse set
+    left to the queryset."""
+    keys = newest_keys(bits, start, stop, of=sets.live.bit_count())
+    if keys is None:
+        return rows[start:stop]
+    return rows_in_order(live_publication_cards(), keys)
 
 
 def newest_keys(bits, start, stop, *, of) -> list[int] | None:

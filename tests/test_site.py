@@ -163,8 +163,8 @@ QUERY_BUDGETS = {
     "practice": 6,  # and the keys of its publications
     "feed rss": 1,
     "feed atom": 1,
-    "model feed": 2,
-    "topic feed": 2,
+    "model feed": 4,  # the model, the generation, the newest keys, their rows
+    "topic feed": 4,
     "sitemap": 9,  # the generation, a query a section and three for the pages' section
     "sitemap of publications": 2,
     "robots": 0,
