@@ -18,7 +18,6 @@ from django.template import defaultfilters
 from django.template.defaulttags import querystring as django_querystring
 from django.templatetags.static import static
 from django.templatetags.tz import localtime
-from django.urls import reverse
 from django.utils import dates, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
@@ -33,8 +32,9 @@ JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def url(name, *args):
-    """Django's {% url %}; the site's links without arguments are worked out once."""
-    return reverse(name, args=args) if args else fixed_url(name)
+    """Django's {% url %}, each address worked out once (see fixed_url): the site's links, and
+    the few with arguments (feeds and downloads of a model, topic or evaluation)."""
+    return fixed_url(name, *args)
 
 
 # The formats the site uses, written directly: Django's DateFormat takes ~50 µs a date.
