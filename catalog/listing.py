@@ -121,12 +121,16 @@ def related_publications(sets, publication, ai_models, topics, *, leave_out=(), 
     related |= sets.any_of("topic", [topic.pk for topic in topics])
     related &= sets.live & ~search.bits_of([publication.pk, *leave_out])
     keys = search.newest_first(related, 0, count, of=sets.live.bit_count())
-    return rows_in_order(live_publication_cards(), keys)
+    return card_rows(keys)
 
 
-def rows_in_order(rows, keys):
-    """The rows (with the key first) of these keys, in the keys' order."""
-    found = {row[0]: row for row in rows.filter(pk__in=keys)}
+def card_rows(keys):
+    """The card rows of these keys of live publications, in the keys' order. The keys were
+    found live (in a set of this generation, or by a live list's query), so the query need not
+    ask again."""
+    found = {
+        row[0]: row for row in Publication.objects.filter(pk__in=keys).values_list(*CARD_COLUMNS)
+    }
     return [found[pk] for pk in keys if pk in found]
 
 
@@ -234,7 +238,7 @@ class CardPaginator(Paginator):
         if bottom < KEYS_FIRST_FROM:
             return self.object_list[bottom:top]
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return rows_in_order(self.object_list.order_by(), keys)
+        return card_rows(keys)
 
 
 class NewestCardPaginator(CardPaginator):
@@ -258,7 +262,7 @@ def newest_rows(bits, rows, start, stop, *, sets):
     keys = newest_keys(bits, start, stop, of=sets.live.bit_count())
     if keys is None:
         return rows[start:stop]
-    return rows_in_order(live_publication_cards(), keys)
+    return card_rows(keys)
 
 
 def newest_keys(bits, start, stop, *, of) -> list[int] | None:
