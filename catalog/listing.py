@@ -120,7 +120,9 @@ def related_publications(sets, publication, ai_models, topics, *, leave_out=(), 
     related = sets.any_of("model", [model.pk for model in ai_models])
     related |= sets.any_of("topic", [topic.pk for topic in topics])
     related &= sets.live & ~search.bits_of([publication.pk, *leave_out])
-    keys = search.newest_first(related, 0, count, of=sets.live.bit_count())
+    keys = newest_keys(related, 0, count, of=sets.live.bit_count())
+    if keys is None:  # few: the database sorts them
+        keys = search.newest_first(related, 0, count, of=sets.live.bit_count())
     return card_rows(keys)
 
 
