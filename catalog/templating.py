@@ -6,6 +6,7 @@ globals and filters below are the few Django tags and filters the templates use,
 through Django's own code so the output is the same.
 """
 
+import functools
 import itertools
 import json
 from datetime import date as datetime_date
@@ -14,9 +15,11 @@ from typing import NamedTuple
 
 import jinja2
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
 from django.template.defaulttags import querystring as django_querystring
-from django.templatetags.static import static
+from django.templatetags.static import static as django_static
 from django.templatetags.tz import localtime
 from django.utils import dates, timezone
 from django.utils.html import format_html
@@ -29,6 +32,19 @@ from catalog.models import fixed_url
 
 # Like json_script: nothing in the data can close the <script> element.
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@functools.cache
+def static(path):
+    """Django's static(), once a path: a page links two static files, and the storage's lookup
+    of the hashed name took ~40 µs each. The manifest does not change while the server runs."""
+    return django_static(path)
+
+
+@receiver(setting_changed)
+def static_forget(*, setting, **kwargs):
+    if setting in {"STATIC_URL", "STORAGES", "STATIC_ROOT"}:
+        static.cache_clear()
 
 
 def url(name, *args):
