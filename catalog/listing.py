@@ -18,15 +18,20 @@ from typing import NamedTuple
 
 import numpy as np
 from django.core.paginator import Paginator
+from django.db import connection
 from django.utils import timezone
 
 from catalog import search
 from catalog.models import (
     KIND_LABELS,
     LABEL_LABELS,
+    Committee,
     Determination,
+    Practice,
     Publication,
     Result,
+    Stage,
+    Status,
     slug_urls,
 )
 
@@ -37,6 +42,28 @@ KEYS_FIRST_FROM = 200
 # A set's newest keys are looked for in the date index while it takes at most this many keys read
 # per key of the set; a sparser set is sorted by the database, joined to its link table.
 SCAN_KEYS_PER_KEY = 10
+# Written out, as are the other queries of keys below: the ORM spent several times as long
+# building them as the database spent answering.
+NEWEST_KEYS = (
+    f"SELECT id FROM {Publication._meta.db_table} ORDER BY published_at DESC, id DESC LIMIT %s"
+)
+ADDENDA_KEYS = (
+    f"SELECT id FROM {Publication._meta.db_table} WHERE parent_id = %s "
+    "ORDER BY published_at DESC, id DESC"
+)
+PUBLICATION_PRACTICES = (
+    f"SELECT stage.name, practice.name, practice.slug FROM {Practice._meta.db_table} practice "
+    f"JOIN {Stage._meta.db_table} stage ON stage.id = practice.stage_id "
+    f"JOIN {Publication.practices.through._meta.db_table} link ON link.practice_id = practice.id "
+    "WHERE link.publication_id = %s ORDER BY stage.position, practice.position, practice.name"
+)
+PUBLICATION_COMMITTEES = (
+    f"SELECT committee.name, committee.slug FROM {Committee._meta.db_table} committee "
+    f"JOIN {Committee.publications.through._meta.db_table} link "
+    "ON link.committee_id = committee.id "
+    "WHERE link.publication_id = %s AND committee.status = %s AND committee.published_at <= %s "
+    "ORDER BY committee.name"
+)
 
 
 class Link(NamedTuple):
@@ -115,15 +142,34 @@ def linked_in_sets(sets, facet, items, pk) -> list:
     return [item for item in items if sets.values[facet].get(item.pk, 0) >> pk & 1]
 
 
-def related_publications(sets, publication, ai_models, topics, *, leave_out=(), count=4):
-    """The newest live publications about one of the same AI models or topics, as card rows."""
+def related_keys(sets, publication, ai_models, topics, *, leave_out=(), count=4):
+    """The keys of the newest live publications about one of the same AI models or topics."""
     related = sets.any_of("model", [model.pk for model in ai_models])
     related |= sets.any_of("topic", [topic.pk for topic in topics])
     related &= sets.live & ~search.bits_of([publication.pk, *leave_out])
     keys = newest_keys(related, 0, count, of=sets.live.bit_count())
     if keys is None:  # few: the database sorts them
         keys = search.newest_first(related, 0, count, of=sets.live.bit_count())
-    return card_rows(keys)
+    return keys
+
+
+def live_addenda_keys(sets, publication) -> list[int]:
+    """The keys of a system card's live addenda, newest first."""
+    return [pk for (pk,) in search.fetch(ADDENDA_KEYS, [publication.pk]) if sets.live >> pk & 1]
+
+
+def practice_links(publication) -> list[Link]:
+    """The lifecycle practices a publication belongs to, named with their stage."""
+    url = slug_urls("catalog:practice_detail")
+    rows = search.fetch(PUBLICATION_PRACTICES, [publication.pk])
+    return [Link(f"{stage}: {name}", url(slug)) for stage, name, slug in rows]
+
+
+def live_committee_links(publication) -> list[Link]:
+    """The live committees a publication is linked to."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = search.fetch(PUBLICATION_COMMITTEES, [publication.pk, Status.PUBLISHED, now])
+    return links(rows, "catalog:committee_detail")
 
 
 def card_rows(keys):
@@ -170,12 +216,6 @@ def link_rows(links, columns, **where) -> list[tuple]:
         f"FROM {meta.db_table} WHERE {meta.get_field(field).column} IN ({search.marks(values)})",
         values,
     )
-
-
-def keys_of(queryset) -> np.ndarray:
-    """The integers of a one-column queryset, as an array: fetched in one piece, without the
-    ORM's steps for each row (thousands of keys, for some pages)."""
-    return first_column(search.fetch(*queryset.query.sql_with_params()))
 
 
 def first_column(rows) -> np.ndarray:
@@ -270,7 +310,8 @@ def newest_rows(bits, rows, start, stop, *, sets):
 def newest_keys(bits, start, stop, *, of) -> list[int] | None:
     """The keys of the start-th to the stop-th newest publications in a set of about `of`, read
     off the date index from the newest and tested against the set; None if the set is so sparse
-    that fewer than one key read in SCAN_KEYS_PER_KEY would be in it."""
+    that fewer than one key read in SCAN_KEYS_PER_KEY would be in it. (Scheduled publications
+    are the newest of all and read too; they are never in a set of live ones.)"""
     count = bits.bit_count()
     stop = min(stop, count)
     if start >= stop:
@@ -278,11 +319,9 @@ def newest_keys(bits, start, stop, *, of) -> list[int] | None:
     read = 2 * stop * of // count + 100
     if read > SCAN_KEYS_PER_KEY * count:
         return None
-    past = Publication.objects.filter(published_at__lte=timezone.now())
-    newest = past.order_by("-published_at", "-pk").values_list("pk")
     flags = search.key_flags(bits)
     while True:
-        keys = keys_of(newest[:read])
+        keys = first_column(search.fetch(NEWEST_KEYS, [read]))
         known = keys[keys < flags.size]
         found = known[flags[known] == 1]
         if found.size >= stop or keys.size < read:

@@ -22,16 +22,20 @@ from catalog.listing import (
     Link,
     NewestCardPaginator,
     by_name,
+    card_rows,
     cards_with_models,
     linked_in_sets,
     linked_live,
     links,
+    live_addenda_keys,
+    live_committee_links,
     live_count,
     live_publication_cards,
     live_sourced,
     live_with,
+    practice_links,
     publication_cards,
-    related_publications,
+    related_keys,
 )
 from catalog.models import (
     AIModel,
@@ -296,20 +300,13 @@ class PublicationDetailView(GenerationSetsMixin, LiveOrPreviewMixin, DetailView)
         sourced = live_sourced(sets)
         ai_models = linked_in_sets(sets, "model", sets.ai_models, publication.pk)
         topics = linked_in_sets(sets, "topic", sets.topics, publication.pk)
-        addenda = list(live_publication_cards().filter(parent=publication))
-        related = related_publications(
-            sets, publication, ai_models, topics, leave_out=[row[0] for row in addenda]
-        )
-        cards = cards_with_models([*addenda, *related], sets)
-        addenda, related = cards[: len(addenda)], cards[len(addenda) :]
-        parent = None
-        if publication.parent_id:
-            parent = Publication.objects.live().filter(pk=publication.parent_id).first()
-        practices = (
-            Practice.objects.filter(publications=publication)
-            .select_related("stage")
-            .values_list("stage__name", "name", "slug")
-        )
+        addenda = live_addenda_keys(sets, publication)
+        related = related_keys(sets, publication, ai_models, topics, leave_out=addenda)
+        parent = publication.parent_id
+        live_parent = [parent] if parent and sets.live >> parent & 1 else []
+        # The parent, addenda and related publications as cards, read in one query.
+        rows = card_rows(live_parent + addenda + related)
+        cards = {card.pk: card for card in cards_with_models(rows, sets)}
         evaluations = []
         if publication.pk in sourced.result_sources:
             evaluations = (
@@ -323,21 +320,13 @@ class PublicationDetailView(GenerationSetsMixin, LiveOrPreviewMixin, DetailView)
         if publication.pk in sourced.determination_sources:
             determinations = live_determinations().filter(source=publication)
         return super().get_context_data(
-            parent=parent,
-            addenda=addenda,
+            parent=cards.get(publication.parent_id),
+            addenda=[cards[pk] for pk in addenda if pk in cards],
             ai_models=ai_models,
             topics=topics,
-            practices=[
-                Link(f"{stage}: {name}", slug_url("catalog:practice_detail", slug))
-                for stage, name, slug in practices
-            ],
-            committees=links(
-                Committee.objects.live()
-                .filter(publications=publication)
-                .values_list("name", "slug"),
-                "catalog:committee_detail",
-            ),
-            related=related,
+            practices=practice_links(publication),
+            committees=live_committee_links(publication),
+            related=[cards[pk] for pk in related if pk in cards],
             evaluations=links(evaluations, "catalog:evaluation_detail"),
             determinations=determinations,
             **kwargs,

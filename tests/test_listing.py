@@ -180,8 +180,8 @@ def test_related_publications_are_the_newest_sharing_a_live_model_or_topic(mixed
             .exclude(pk=publication.pk)[:4]
         )
 
-        related = listing.related_publications(
+        related = listing.related_keys(
             sets, publication, ai_models, topics, leave_out=[item.pk for item in addenda]
         )
 
-        assert [row[0] for row in related] == [item.pk for item in expected]
+        assert related == [item.pk for item in expected]

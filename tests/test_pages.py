@@ -218,3 +218,31 @@ def test_the_model_index_lists_live_families_with_their_live_members_in_release_
     assert [timeline.index(name) for name in order] == sorted(timeline.index(n) for n in order)
     assert "orphan-of-a-draft" in timeline  # live itself; only its family is not
     assert "gpt-5-secret" not in timeline
+
+
+def test_a_publication_page_links_its_relations_both_ways(client):
+    now = timezone.now()
+    stage = Stage.objects.create(name="Test", slug="test", summary=".", position=2)
+    practice = Practice.objects.create(stage=stage, name="Red teaming", slug="red-teaming")
+    committee = Committee.objects.create(
+        name="Safety Board", slug="board", status=Status.PUBLISHED, published_at=now
+    )
+    card = make_publication(title="GPT-9 System Card", slug="gpt-9")
+    card.practices.add(practice)
+    committee.publications.add(card)
+    older = make_publication(
+        title="Older addendum", kind=Kind.ADDENDUM, parent=card, published_at=now - timedelta(9)
+    )
+    make_publication(
+        title="Newer addendum", kind=Kind.ADDENDUM, parent=card, published_at=now - timedelta(2)
+    )
+    make_publication(title="Draft addendum", kind=Kind.ADDENDUM, parent=card, status=Status.DRAFT)
+
+    card_page = client.get(card.get_absolute_url()).content.decode()
+    addendum_page = client.get(older.get_absolute_url()).content.decode()
+
+    assert card_page.index("Newer addendum") < card_page.index("Older addendum")
+    assert "Draft addendum" not in card_page
+    assert '<a href="/lifecycle/practices/red-teaming/">Test: Red teaming</a>' in card_page
+    assert '<a href="/committees/board/">Safety Board</a>' in card_page
+    assert 'Addendum to <a href="/publications/gpt-9/">GPT-9 System Card</a>' in addendum_page
