@@ -10,7 +10,9 @@ from catalog.models import (
     HubFeature,
     Kind,
     Label,
+    ModelLineage,
     Practice,
+    Relation,
     Stage,
     Status,
 )
@@ -246,3 +248,27 @@ def test_a_publication_page_links_its_relations_both_ways(client):
     assert '<a href="/lifecycle/practices/red-teaming/">Test: Red teaming</a>' in card_page
     assert '<a href="/committees/board/">Safety Board</a>' in card_page
     assert 'Addendum to <a href="/publications/gpt-9/">GPT-9 System Card</a>' in addendum_page
+
+
+def test_a_model_page_shows_its_family_and_lineage_both_ways(client):
+    gpt5 = make_model(name="GPT-5", slug="gpt-5")
+    thinking = make_model(name="gpt-5-thinking", slug="gpt-5-thinking", family=gpt5)
+    make_model(name="gpt-5-draft", family=gpt5, status=Status.DRAFT)
+    o3 = make_model(name="o3", slug="o3")
+    codex = make_model(name="codex-1", slug="codex-1")
+    secret = make_model(name="secret-model", status=Status.DRAFT)
+    ModelLineage.objects.create(model=thinking, source=o3, relation=Relation.SUCCESSOR_OF)
+    ModelLineage.objects.create(model=codex, source=o3, relation=Relation.BASED_ON, note="2025")
+    ModelLineage.objects.create(model=secret, source=o3, relation=Relation.BASED_ON)
+
+    family = client.get("/models/gpt-5/").content.decode()
+    member = client.get("/models/gpt-5-thinking/").content.decode()
+    source = client.get("/models/o3/").content.decode()
+
+    assert '<a href="/models/gpt-5-thinking/">gpt-5-thinking</a>' in family
+    assert "gpt-5-draft" not in family
+    assert 'Part of the <a href="/models/gpt-5/">GPT-5</a> family' in member
+    assert 'is the successor of <a href="/models/o3/">o3</a>' in member
+    assert '<a href="/models/codex-1/">codex-1</a> is based on o3 (2025)' in source
+    assert '<a href="/models/gpt-5-thinking/">gpt-5-thinking</a> is the successor of o3' in source
+    assert "secret-model" not in source
