@@ -536,11 +536,27 @@ class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
         determinations = []
         if self.object.pk in live_sourced(self.sets).determination_committees:
             determinations = live_determinations().filter(committee=self.object)
+        rows = self.object.memberships.values_list(
+            "person__name", "person__slug", "role", "term_start", "term_end"
+        )
+        url = slug_urls("catalog:person_detail")
         return super().get_context_data(
-            memberships=self.object.memberships.select_related("person"),
+            memberships=[
+                Member(Link(name, url(slug)), role, start, end)
+                for name, slug, role, start, end in rows
+            ],
             determinations=determinations,
             **kwargs,
         )
+
+
+class Member(NamedTuple):
+    """A committee's member as its page lists them, read as columns."""
+
+    person: Link
+    role: str
+    term_start: date | None
+    term_end: date | None
 
 
 def live_roles(people) -> dict:

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -10,7 +10,9 @@ from catalog.models import (
     HubFeature,
     Kind,
     Label,
+    Membership,
     ModelLineage,
+    Person,
     Practice,
     Relation,
     Stage,
@@ -272,3 +274,34 @@ def test_a_model_page_shows_its_family_and_lineage_both_ways(client):
     assert '<a href="/models/codex-1/">codex-1</a> is based on o3 (2025)' in source
     assert '<a href="/models/gpt-5-thinking/">gpt-5-thinking</a> is the successor of o3' in source
     assert "secret-model" not in source
+
+
+def test_a_committee_page_lists_its_members_with_role_and_term(client):
+    committee = Committee.objects.create(
+        name="Safety Board", slug="board", status=Status.PUBLISHED, published_at=timezone.now()
+    )
+    chair = Person.objects.create(name="Zico Kolter", slug="zico-kolter")
+    member = Person.objects.create(name="Ada Member", slug="ada")
+    Membership.objects.create(
+        committee=committee, person=chair, role="Chair", term_start=date(2024, 9, 16), position=1
+    )
+    Membership.objects.create(
+        committee=committee,
+        person=member,
+        role="Member",
+        term_start=date(2023, 1, 1),
+        term_end=date(2024, 6, 30),
+        position=2,
+    )
+
+    html = client.get("/committees/board/").content.decode()
+
+    assert (
+        '<a href="/people/zico-kolter/">Zico Kolter</a>, Chair (since '
+        '<time datetime="2024-09-16">September 2024</time>)'
+    ) in html
+    assert (
+        '<a href="/people/ada/">Ada Member</a>, Member (since <time datetime="2023-01-01">'
+        'January 2023</time>, until <time datetime="2024-06-30">June 2024</time>)'
+    ) in html
+    assert html.index("Zico Kolter") < html.index("Ada Member")
