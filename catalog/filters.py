@@ -139,8 +139,8 @@ class PublicationFilter(django_filters.FilterSet):
     def order_publications(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])
 
-    def live_count(self) -> int:
-        """How many publications the valid filters leave."""
+    def live_set(self) -> int:
+        """The live publications the valid filters leave, as a set."""
         chosen = dict(self.fixed)
         for name, value in self.form.cleaned_data.items():
             if not value or name == "order":
@@ -152,7 +152,13 @@ class PublicationFilter(django_filters.FilterSet):
             elif name == "year":
                 value = int(value)
             chosen[name] = value
-        return listing.live_count(self.sets, **chosen)
+        return listing.live_with(self.sets, **chosen)
+
+    def live_count(self) -> int:
+        return self.live_set().bit_count()
+
+    def newest_first(self) -> bool:
+        return self.form.cleaned_data.get("order") in (None, "", "newest")
 
 
 class NewsFilter(PublicationFilter):

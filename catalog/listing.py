@@ -299,11 +299,12 @@ class NewestCardPaginator(CardPaginator):
 
 def newest_rows(bits, rows, start, stop, *, sets):
     """Card rows of the start-th to the stop-th newest live publications of a set, which the
-    queryset `rows` also gives (newest first): found in the date index, or for a sparse set
-    left to the queryset."""
+    queryset `rows` also gives (newest first): their keys found in the date index, or for a
+    sparse set by the queryset; then their rows by key (either way the same queries, so a
+    page's query count does not change with how many publications it lists)."""
     keys = newest_keys(bits, start, stop, of=sets.live.bit_count())
     if keys is None:
-        return rows[start:stop]
+        keys = list(rows.values_list("pk", flat=True)[start:stop])
     return card_rows(keys)
 
 

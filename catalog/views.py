@@ -201,13 +201,10 @@ class FilteredListView(StrictQueryMixin, ListView):
         return self.filterset.qs
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return super().get_paginator(
-            queryset,
-            per_page,
-            sets=self.filterset.sets,
-            count=self.filterset.live_count(),
-            **kwargs,
-        )
+        found, sets = self.filterset.live_set(), self.filterset.sets
+        if self.filterset.newest_first():
+            return NewestCardPaginator(found, queryset, per_page, sets=sets, **kwargs)
+        return CardPaginator(queryset, per_page, sets=sets, count=found.bit_count(), **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filterset, **kwargs)

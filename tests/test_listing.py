@@ -185,3 +185,18 @@ def test_related_publications_are_the_newest_sharing_a_live_model_or_topic(mixed
         )
 
         assert related == [item.pk for item in expected]
+
+
+@pytest.mark.parametrize("scan", [10, 10**9], ids=["sparse sets sorted by the database", "scan"])
+def test_lists_newest_first_page_what_their_filters_select(mixed, monkeypatch, scan):
+    monkeypatch.setattr(listing, "SCAN_KEYS_PER_KEY", scan)
+    model, topic = mixed["ai_models"][0], mixed["topics"][0]
+    for query in ["", "kind=news", f"model={model.slug}", f"topic={topic.slug}&label=safety"]:
+        found = PublicationFilter(QueryDict(query), queryset=live_publication_cards())
+        assert found.is_valid() and found.newest_first()
+        ours = NewestCardPaginator(found.live_set(), found.qs, 3, sets=found.sets)
+        plain = Paginator(found.qs.values_list("pk", flat=True), 3)
+
+        assert ours.count == plain.count, query
+        for number in plain.page_range:
+            assert [card.pk for card in ours.page(number)] == list(plain.page(number)), query
