@@ -160,6 +160,12 @@ class PublicationFilter(django_filters.FilterSet):
     def newest_first(self) -> bool:
         return self.form.cleaned_data.get("order") in (None, "", "newest")
 
+    def through_links(self) -> bool:
+        """Whether the list is narrowed by an AI model or topic: the database then joins a link
+        table and sorts all it finds, where the other filters read its indexes of live rows."""
+        data = self.form.cleaned_data
+        return bool(data.get("model") or data.get("topic"))
+
 
 class NewsFilter(PublicationFilter):
     kind = model = topic = None

@@ -202,7 +202,8 @@ class FilteredListView(StrictQueryMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         found, sets = self.filterset.live_set(), self.filterset.sets
-        if self.filterset.newest_first():
+        if self.filterset.newest_first() and self.filterset.through_links():
+            # Quicker found in the date index, as a model's or topic's own page finds them.
             return NewestCardPaginator(found, queryset, per_page, sets=sets, **kwargs)
         return CardPaginator(queryset, per_page, sets=sets, count=found.bit_count(), **kwargs)
 
