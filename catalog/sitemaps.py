@@ -15,7 +15,7 @@ from catalog.models import (
     Topic,
     slug_urls,
 )
-from catalog.search import facet_sets
+from catalog.search import facet_sets, fetch
 
 
 class LiveSitemap(Sitemap):
@@ -66,12 +66,24 @@ class PublicationSitemap(LiveSitemap):
         return newest.values_list("published_at", flat=True).first()
 
 
-class AIModelSitemap(LiveSitemap):
+class InSetsSitemap(LiveSitemap):
+    """A section of the live objects the search's sets list (AI models, topics): counted and
+    dated from those lists."""
+
+    @cached_property
+    def summary(self):
+        live = getattr(facet_sets(), self.in_sets)
+        return {"count": len(live), "latest": max((o.published_at for o in live), default=None)}
+
+
+class AIModelSitemap(InSetsSitemap):
     model = AIModel
+    in_sets = "ai_models"
 
 
-class TopicSitemap(LiveSitemap):
+class TopicSitemap(InSetsSitemap):
     model = Topic
+    in_sets = "topics"
 
 
 class CommitteeSitemap(LiveSitemap):
@@ -82,23 +94,40 @@ class ConversationSitemap(LiveSitemap):
     model = Conversation
 
 
+PAGE_LISTS = [
+    "hub",
+    "publication_list",
+    "news_list",
+    "model_list",
+    "topic_list",
+    "committee_list",
+    "person_list",
+    "conversation_list",
+    "stage_list",
+    "evaluation_list",
+]
+PAGE_DETAILS = [
+    (Person, "catalog:person_detail"),
+    (Practice, "catalog:practice_detail"),
+    (Evaluation, "catalog:evaluation_detail"),
+]
+# Their slugs, in one written-out query rather than an ORM query each.
+PAGE_DETAIL_SLUGS = (
+    " UNION ALL ".join(
+        f"SELECT {n}, slug FROM {model._meta.db_table}" for n, (model, _) in enumerate(PAGE_DETAILS)
+    )
+    + " ORDER BY 1, 2"
+)
+
+
 class PageSitemap(Sitemap):
     """The hub, the indexes, people, the lifecycle and the evaluations: pages without a status
     of their own."""
 
     def items(self):
-        names = ["hub", "publication_list", "news_list", "model_list", "topic_list"]
-        names += ["committee_list", "person_list", "conversation_list", "stage_list"]
-        names += ["evaluation_list"]
-        pages = [reverse(f"catalog:{name}") for name in names]
-        for model, viewname in [
-            (Person, "catalog:person_detail"),
-            (Practice, "catalog:practice_detail"),
-            (Evaluation, "catalog:evaluation_detail"),
-        ]:
-            url = slug_urls(viewname)
-            pages += [url(slug) for slug in model.objects.values_list("slug", flat=True)]
-        return pages
+        urls = [slug_urls(viewname) for _, viewname in PAGE_DETAILS]
+        pages = [reverse(f"catalog:{name}") for name in PAGE_LISTS]
+        return pages + [urls[n](slug) for n, slug in fetch(PAGE_DETAIL_SLUGS)]
 
     def location(self, item):
         return item

@@ -165,7 +165,7 @@ QUERY_BUDGETS = {
     "feed atom": 1,
     "model feed": 4,  # the model, the generation, the newest keys, their rows
     "topic feed": 4,
-    "sitemap": 9,  # the generation, a query a section and three for the pages' section
+    "sitemap": 7,  # the generation, and a query a section but for AI models and topics
     "sitemap of publications": 2,
     "robots": 0,
 }
