@@ -55,10 +55,12 @@ def url(name, *args):
 
 # The formats the site uses, written directly: Django's DateFormat takes ~50 µs a date.
 MONTHS = [None, *(str(month).title() for month in dates.MONTHS_3.values())]
+MONTH_NAMES = [None, *(str(month) for month in dates.MONTHS.values())]
 QUICK_FORMATS = {
     "Y-m-d": lambda day: f"{day.year:04}-{day.month:02}-{day.day:02}",
     "M j, Y": lambda day: f"{MONTHS[day.month]} {day.day}, {day.year}",
     "M j": lambda day: f"{MONTHS[day.month]} {day.day}",
+    "F Y": lambda day: f"{MONTH_NAMES[day.month]} {day.year}",
 }
 
 
