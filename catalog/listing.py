@@ -12,6 +12,8 @@ A card shows a publication's title, kind, label, date, summary and live AI model
 those columns only, and the models' names in one query, not through Django's prefetch machinery.
 """
 
+import functools
+from collections import defaultdict
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
@@ -195,15 +197,6 @@ def live_count(sets, **chosen) -> int:
     return live_with(sets, **chosen).bit_count()
 
 
-def linked_live(sets, links, **row) -> int:
-    """The live publications a link table ties to one row, e.g.
-    `linked_live(sets, Publication.practices.through, practice=3)`, as a set: for the
-    relations the search's sets do not hold (practices, committees)."""
-    [(field, value)] = row.items()
-    keys = link_rows(links, ["publication"], **{field: [value]})
-    return search.bits_of(first_column(keys)) & sets.live
-
-
 def link_rows(links, columns, **where) -> list[tuple]:
     """Rows of a link table (a many-to-many's through model): the `columns` of those whose one
     `where` field is among the values given. Written out, because the ORM took ten times as long
@@ -224,13 +217,27 @@ def first_column(rows) -> np.ndarray:
     return np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=len(rows))
 
 
+def per_generation(make):
+    """`make(sets)` once per generation of the content (the search's `sets` carry its token):
+    for the small indexes pages read alongside the search's sets, made on the first request
+    that needs them after a change, like those sets."""
+    made = {}
+
+    @functools.wraps(make)
+    def current(sets):
+        if made.get("token") != sets.token:
+            made.update(token=sets.token, value=make(sets))
+        return made["value"]
+
+    return current
+
+
 @dataclass(frozen=True)
 class Sourced:
     """Which AI models, publications and committees live evaluation results and Preparedness
     determinations name. Their tables join half a dozen others, which takes ~2 ms to build a
     query for; a page asks for them only where there are some, and most pages have none."""
 
-    token: str
     result_models: frozenset
     result_sources: frozenset
     determination_models: frozenset
@@ -238,26 +245,48 @@ class Sourced:
     determination_committees: frozenset
 
 
-_sourced = None
-
-
+@per_generation
 def live_sourced(sets) -> Sourced:
-    """The `Sourced` of the generation of `sets`, read on the first page that asks in it."""
-    global _sourced
-    if _sourced is None or _sourced.token != sets.token:
-        results = list(Result.objects.live().values_list("ai_model_id", "source_id"))
-        determinations = list(
-            Determination.objects.live().values_list("ai_model_id", "source_id", "committee_id")
-        )
-        _sourced = Sourced(
-            token=sets.token,
-            result_models=frozenset(model for model, _ in results),
-            result_sources=frozenset(source for _, source in results),
-            determination_models=frozenset(row[0] for row in determinations),
-            determination_sources=frozenset(row[1] for row in determinations),
-            determination_committees=frozenset(row[2] for row in determinations),
-        )
-    return _sourced
+    results = list(Result.objects.live().values_list("ai_model_id", "source_id"))
+    determinations = list(
+        Determination.objects.live().values_list("ai_model_id", "source_id", "committee_id")
+    )
+    return Sourced(
+        result_models=frozenset(model for model, _ in results),
+        result_sources=frozenset(source for _, source in results),
+        determination_models=frozenset(row[0] for row in determinations),
+        determination_sources=frozenset(row[1] for row in determinations),
+        determination_committees=frozenset(row[2] for row in determinations),
+    )
+
+
+@dataclass(frozen=True)
+class LinkSets:
+    """The publications linked to each practice and to each committee, as sets: the facets the
+    search's sets do not hold. A practice's page otherwise read thousands of link rows."""
+
+    practices: dict
+    committees: dict
+
+
+@per_generation
+def link_sets(sets) -> LinkSets:
+    return LinkSets(
+        practices=sets_by_owner(Publication.practices.through, "practice"),
+        committees=sets_by_owner(Committee.publications.through, "committee"),
+    )
+
+
+def sets_by_owner(links, owner) -> dict:
+    """{owner's key: set of publications} from every row of a link table."""
+    meta = links._meta
+    rows = search.fetch(
+        f"SELECT {meta.get_field(owner).column}, publication_id FROM {meta.db_table} ORDER BY 1"
+    )
+    found = defaultdict(list)
+    for owner_pk, publication_pk in rows:
+        found[owner_pk].append(publication_pk)
+    return {owner_pk: search.bits_of(keys) for owner_pk, keys in found.items()}
 
 
 class CardPaginator(Paginator):

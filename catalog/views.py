@@ -24,8 +24,8 @@ from catalog.listing import (
     by_name,
     card_rows,
     cards_with_models,
+    link_sets,
     linked_in_sets,
-    linked_live,
     links,
     live_addenda_keys,
     live_committee_links,
@@ -550,7 +550,7 @@ class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     queryset = Committee.objects.all()
 
     def get_publication_set(self):
-        return linked_live(self.sets, Committee.publications.through, committee=self.object.pk)
+        return link_sets(self.sets).committees.get(self.object.pk, 0) & self.sets.live
 
     def get_publications(self):
         return live_publication_cards().filter(committees=self.object)
@@ -645,7 +645,7 @@ class PracticeDetailView(PaginatedDetailView):
     queryset = Practice.objects.select_related("stage")
 
     def get_publication_set(self):
-        return linked_live(self.sets, Publication.practices.through, practice=self.object.pk)
+        return link_sets(self.sets).practices.get(self.object.pk, 0) & self.sets.live
 
     def get_publications(self):
         return live_publication_cards().filter(practices=self.object)

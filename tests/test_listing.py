@@ -115,11 +115,11 @@ def test_detail_pages_list_their_live_publications_newest_first(mixed, monkeypat
     practice, committee = mixed["practice"], mixed["committee"]
     cases = [
         (
-            listing.linked_live(sets, Publication.practices.through, practice=practice.pk),
+            listing.link_sets(sets).practices[practice.pk] & sets.live,
             {"practices": practice},
         ),
         (
-            listing.linked_live(sets, Committee.publications.through, committee=committee.pk),
+            listing.link_sets(sets).committees[committee.pk] & sets.live,
             {"committees": committee},
         ),
         *((listing.live_with(sets, model=m.pk), {"ai_models": m}) for m in mixed["ai_models"]),

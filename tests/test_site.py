@@ -153,14 +153,15 @@ QUERY_BUDGETS = {
     "topic list": 1,  # the generation of the content; the topics and counts are in its sets
     "topic": 5,  # the generation, the topic, the page's keys, its cards and their AI models
     "committee list": 2,
-    "committee": 7,  # 6, and the determinations it made
+    "committee": 7,  # the generation, it, its members, the page's keys, cards, AI models; and
+    # the determinations it made
     "person list": 3,
     "person": 3,
     "conversation list": 3,
     "conversation": 2,
     "lifecycle": 2,
     "stage": 2,
-    "practice": 6,  # and the keys of its publications
+    "practice": 5,
     "feed rss": 1,
     "feed atom": 1,
     "model feed": 4,  # the model, the generation, the newest keys, their rows
