@@ -802,9 +802,9 @@ class Filters:
 class RankedResults:
     """Live publications matching a search, best first, fetched one page at a time."""
 
-    def __init__(self, query: ParsedQuery, filters: Filters):
+    def __init__(self, query: ParsedQuery, filters: Filters, sets: FacetSets | None = None):
         self.query, self.filters = query, filters
-        self.sets, self.engine = facet_sets(), engine()
+        self.sets, self.engine = sets or facet_sets(), engine()
         self.matching = self.sets.live
         if query:
             within = self.within()

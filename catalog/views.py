@@ -467,12 +467,12 @@ class SearchView(TemplateView):
         if related not in {"all", "exact"}:
             problems.append(f"“related” is “all” or “exact”, not “{related}”.")
 
-        def chosen(name, queryset, noun):
+        def chosen(name, live, noun):
             slugs = set(params.getlist(name))
             for slug in sorted(slug for slug in slugs if not SLUG.fullmatch(slug)):
                 problems.append(f"“{slug}” is not a valid {noun} name.")
                 slugs.discard(slug)
-            found = list(queryset.filter(slug__in=slugs)) if slugs else []
+            found = [item for item in live if item.slug in slugs]
             for slug in sorted(slugs - {item.slug for item in found}):
                 problems.append(f"There is no {noun} “{slug}”.")
             return found
@@ -485,9 +485,11 @@ class SearchView(TemplateView):
             return [value for value in picked if value in values]
 
         years = [str(year) for year in range(1900, 2200)]
+        # The live models and topics of the content's generation, as search counts them.
+        self.sets = search.facet_sets()
         filters = search.Filters(
-            ai_models=chosen("model", AIModel.objects.live(), "AI model"),
-            topics=chosen("topic", Topic.objects.live(), "topic"),
+            ai_models=chosen("model", self.sets.ai_models, "AI model"),
+            topics=chosen("topic", self.sets.topics, "topic"),
             kinds=valid("kind", Kind.values, "kind of publication"),
             labels=valid("label", Label.values, "label"),
             years=[int(year) for year in valid("year", years, "year")],
@@ -497,7 +499,7 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = search.query_parse(self.text)
-        results = search.RankedResults(query, self.filters)
+        results = search.RankedResults(query, self.filters, self.sets)
         page = paginate(self.request, results)
         counts = results.facet_counts()
         quick = search.quick_matches(self.text, query, results.sets) if query else ([], [])
