@@ -275,6 +275,11 @@ class SQLiteEngine:
     COLUMNS = {"title": 0, "entities": 1, "summary": 2, "body": 3}
     # Up to how many publications a match is narrowed to in the query, not after it.
     FEW = 20_000
+    # A table of this connection alone, for asking about a few texts.
+    SCRATCH, SCRATCH_NAME = "temp.catalog_search_parts", "catalog_search_parts"
+
+    def __init__(self):
+        self.scratch_made = False
 
     def clear(self, cursor):
         cursor.execute("DELETE FROM catalog_search")
@@ -337,11 +342,20 @@ class SQLiteEngine:
         return places_one_at_a_time(self, query, wanted, among)
 
     def snippets(self, query, ids, column):
+        # snippet() needs a MATCH, which in the index reads every publication's match: it is
+        # asked of the scratch table, holding these texts alone.
         if column != "body":
-            return self.snippets_in(self.TABLES[column], column, query, ids)
-        # snippet() reads and splits all of a text, and bodies are long: it is given the part
-        # of each body around the first word that looks like a match (in a scratch table of
-        # this connection), and the whole body only where that part had none after all.
+            with connection.cursor() as cursor:
+                self.scratch_empty(cursor)
+                cursor.execute(
+                    f"INSERT INTO {self.SCRATCH} (rowid, {column}) "
+                    f"SELECT id, {column} FROM catalog_publication WHERE id IN ({marks(ids)})",
+                    ids,
+                )
+            return self.snippets_asked(query, column)
+        # snippet() reads and splits all of a text, and bodies are long: a body goes there as
+        # the part around the first word that looks like a match, and whole only if that part
+        # had none after all.
         bodies = dict(
             fetch(f"SELECT id, body FROM catalog_publication WHERE id IN ({marks(ids)})", ids)
         )
@@ -352,31 +366,38 @@ class SQLiteEngine:
             for word in WORD.findall(term.text)
         }
         pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, starts)) + ")", re.IGNORECASE)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.catalog_search_parts USING fts5(title, "
-                "entities, summary, body, tokenize='porter unicode61 remove_diacritics 2')"
-            )
-            cursor.execute("DELETE FROM temp.catalog_search_parts")
-            cursor.executemany(
-                "INSERT INTO temp.catalog_search_parts (rowid, body) VALUES (%s, %s)",
-                [(pk, around(body, pattern)) for pk, body in bodies.items()],
-            )
-        found = self.snippets_in("temp.catalog_search_parts", column, query, list(bodies))
-        missed = [pk for pk in bodies if pk not in found]
-        return found | (
-            self.snippets_in(self.TABLES[column], column, query, missed) if missed else {}
-        )
+        parts = {pk: around(body, pattern) for pk, body in bodies.items()}
+        found = self.snippets_of_bodies(query, parts)
+        missed = {pk: body for pk, body in bodies.items() if pk not in found and parts[pk] != body}
+        return found | (self.snippets_of_bodies(query, missed) if missed else {})
 
-    def snippets_in(self, table, column, query, ids):
-        name = table.removeprefix("temp.")
+    def snippets_of_bodies(self, query, bodies):
+        with connection.cursor() as cursor:
+            self.scratch_empty(cursor)
+            cursor.executemany(
+                f"INSERT INTO {self.SCRATCH} (rowid, body) VALUES (%s, %s)", bodies.items()
+            )
+        return self.snippets_asked(query, "body")
+
+    def snippets_asked(self, query, column):
         return dict(
             fetch(
-                f"SELECT rowid, snippet({name}, {self.COLUMNS[column]}, %s, %s, '…', 24) "
-                f"FROM {table} WHERE {name} MATCH %s AND rowid IN ({marks(ids)})",
-                [MARK_START, MARK_END, query.fts5(column, every=False), *ids],
+                f"SELECT rowid, snippet({self.SCRATCH_NAME}, {self.COLUMNS[column]}, %s, %s, "
+                f"'…', 24) FROM {self.SCRATCH} WHERE {self.SCRATCH_NAME} MATCH %s",
+                [MARK_START, MARK_END, query.fts5(column, every=False)],
             )
         )
+
+    def scratch_empty(self, cursor):
+        """Empty the scratch table (of this connection alone), made once per engine: a
+        transaction that made it may have been rolled back since."""
+        if not self.scratch_made:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.SCRATCH} USING fts5(title, "
+                "entities, summary, body, tokenize='porter unicode61 remove_diacritics 2')"
+            )
+            self.scratch_made = True
+        cursor.execute(f"DELETE FROM {self.SCRATCH}")
 
 
 def places_one_at_a_time(engine, query, wanted, among):
