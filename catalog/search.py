@@ -416,14 +416,6 @@ def marks(values):
     return ", ".join(["%s"] * len(values))
 
 
-def keys_in(column, keys):
-    """SQL saying a column holds one of these keys, and its parameters. PostgreSQL takes them
-    as one array: thousands of placeholders took it milliseconds to parse and plan."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(keys)]
-    return f"{column} IN ({marks(keys)})", list(keys)
-
-
 class PostgreSQLEngine:
     """GIN-indexed tsvectors of words and of pairs of neighbouring words, without positions.
 
@@ -694,6 +686,8 @@ class FacetSets:
 
     token: str
     live: int
+    # The live publications' keys, newest first: a set's newest are found without a query.
+    newest: np.ndarray
     values: dict  # facet -> {value: set}
     # The live AI models (with their aliases) and topics, which facets and quick matches list.
     ai_models: list
@@ -705,6 +699,12 @@ class FacetSets:
             found |= self.values[facet].get(value, 0)
         return found
 
+    def newest_first(self, bits: int, start: int, stop: int) -> list[int]:
+        """The keys in a set of live publications, from the start-th newest to the stop-th."""
+        flags = key_flags(bits)
+        newest = self.newest[self.newest < flags.size]  # keys past the set's last are not in it
+        return newest[flags[newest] == 1][start:stop].tolist()
+
     def cards(self, ids) -> list:
         """These live publications as their cards show them, with their live AI models (as
         `live_ai_models`), in two plain queries: the models are the generation's own."""
@@ -712,17 +712,16 @@ class FacetSets:
             return []
         fields = ["id", "title", "slug", "kind", "label", "summary", "published_at"]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        among, keys = keys_in("id", ids)
         publications = Publication.objects.raw(
             f"SELECT {', '.join(fields)} FROM catalog_publication "
-            f"WHERE {among} AND status = %s AND published_at <= %s",
-            [*keys, Status.PUBLISHED.value, now],
+            f"WHERE id IN ({marks(ids)}) AND status = %s AND published_at <= %s",
+            [*ids, Status.PUBLISHED.value, now],
         )
         links = defaultdict(set)
-        among, keys = keys_in("publication_id", ids)
         for publication_id, model_id in fetch(
-            f"SELECT publication_id, aimodel_id FROM catalog_publication_ai_models WHERE {among}",
-            keys,
+            "SELECT publication_id, aimodel_id FROM catalog_publication_ai_models "
+            f"WHERE publication_id IN ({marks(ids)})",
+            ids,
         ):
             links[publication_id].add(model_id)
         found = list(publications)
@@ -733,13 +732,15 @@ class FacetSets:
 
 
 def facet_sets_make(token: str) -> FacetSets:
-    live = fetch(*Publication.objects.live().order_by().values_list("pk").query.sql_with_params())
+    newest = Publication.objects.live().order_by("-published_at", "-pk").values_list("pk")
+    live = np.array([pk for (pk,) in fetch(*newest.query.sql_with_params())], dtype=np.int64)
     words = {facet: defaultdict(list) for facet in FACETS}
     for facet, value, n, word in fetch("SELECT facet, value, n, word FROM catalog_search_facets"):
         words[facet][value].append((n, word))
     return FacetSets(
         token=token,
-        live=bits_of(pk for (pk,) in live),
+        live=bits_of(live),
+        newest=live,
         values={
             facet: {
                 value if facet in ("kind", "label") else int(value): bits_from_words(found)
@@ -756,35 +757,6 @@ def facet_sets_make(token: str) -> FacetSets:
         ),
         topics=list(Topic.objects.live()),
     )
-
-
-def newest_first(bits: int, start: int, stop: int, *, of: int) -> list[int]:
-    """The keys in a set of publications, from the start-th newest to the stop-th.
-
-    `of` is about how many publications there are. The fewer of them are in the set, the further
-    one reads down the index of all publications, newest first, to find the set's newest; past a
-    point it is quicker to have the database sort the set alone.
-    """
-    count = bits.bit_count()
-    stop = min(stop, count)
-    if start >= stop:
-        return []
-    # Past ones only: scheduled items would be the newest of all, and are never in the set.
-    # Written as SQL: building these queries through the ORM took longer than running them.
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    newest = "SELECT id FROM catalog_publication WHERE published_at <= %s {} "
-    newest += "ORDER BY published_at DESC, id DESC LIMIT %s OFFSET %s"
-    read = 2 * stop * of // count + 100
-    if read < count or count > 20_000:
-        data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-        while True:
-            keys = [pk for (pk,) in fetch(newest.format(""), [now, read, 0])]
-            found = [pk for pk in keys if pk >> 3 < len(data) and data[pk >> 3] >> (pk & 7) & 1]
-            if len(found) >= stop or len(keys) < read:
-                return found[start:stop]
-            read *= 4
-    among, keys = keys_in("id", bits_members(bits))
-    return [pk for (pk,) in fetch(newest.format(f"AND {among}"), [now, *keys, stop - start, start])]
 
 
 _facet_sets = None
@@ -911,7 +883,7 @@ class RankedResults:
         found = []
         for place, bits in self.places():
             size = bits.bit_count()
-            newest = newest_first(bits, start, stop, of=self.sets.live.bit_count())
+            newest = self.sets.newest_first(bits, start, stop)
             found += [(pk, place) for pk in newest]
             start, stop = max(0, start - size), stop - size
             if stop <= 0:

@@ -31,8 +31,8 @@ from catalog.search import (
     bits_of,
     bytes_of,
     engine,
+    facet_sets,
     keys_listed,
-    newest_first,
     query_parse,
     search_index_update,
 )
@@ -533,7 +533,7 @@ def test_newest_first_pages_through_a_set_in_date_order(seed):
         start = rng.randint(0, 30)
         stop = start + rng.randint(1, 20)
 
-        assert newest_first(bits_of(chosen), start, stop, of=401) == chosen[start:stop]
+        assert facet_sets().newest_first(bits_of(chosen), start, stop) == chosen[start:stop]
 
 
 VOCABULARY = "apple river stone cloud maple tiger piano lemon".split()
