@@ -157,7 +157,8 @@ def bits_of(ids) -> int:
 
 
 def keys_listed(text) -> np.ndarray:
-    """The keys of a comma-separated list, as SQLite's group_concat gives them."""
+    """The keys of a comma-separated list, as SQLite's group_concat and PostgreSQL's string_agg
+    give them."""
     return np.fromstring(text or "", dtype=np.int64, sep=",")
 
 
@@ -517,12 +518,10 @@ class PostgreSQLEngine:
         few = None
         if column is not None and among is not None and among.bit_count() <= self.FEW:
             few = bits_members(among)
-        found = bits_from_words(
-            fetch(
-                "SELECT * FROM catalog_search_words(%s, %s, %s)",
-                [column or "document", tsquery, few],
-            )
+        [(found,)] = fetch(
+            "SELECT catalog_search_keys(%s, %s, %s)", [column or "document", tsquery, few]
         )
+        found = bits_of(keys_listed(found))
         return found if among is None else found & among
 
     def places(self, query, wanted, among):
