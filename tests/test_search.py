@@ -657,6 +657,31 @@ def test_counts_and_order_agree_with_a_plain_computation_on_random_data(seed, fe
     assert narrowed  # the index was asked for the matches among two facets' publications
 
 
+def test_a_page_ranked_among_the_newest_results_is_the_page_ranked_among_all(monkeypatch):
+    # The newest results are tested in the best place first (on SQLite too, for this test);
+    # with only ten tested, these take every way: a page from the first two, from as many
+    # more as they say, or none.
+    monkeypatch.setattr("catalog.search.NEWEST_TESTED", 10)
+    monkeypatch.setattr(type(engine()), "RANKS_AMONG_NEWEST", True)
+    rng = random.Random(5)
+    models = [make_model(name=name, slug=name.lower()) for name in ["Orca", "Wren"]]
+    topics = [make_topic(name=name, slug=name.lower()) for name in ["Harbor", "Meadow"]]
+    random_publications(rng, models, topics)
+    texts = ["river", "stone", "apple stone", "maple OR lemon", "tiger -piano", "orca OR cloud"]
+
+    answered = declined = 0
+    for text in texts:
+        results = RankedResults(query_parse(text), Filters())
+        for start in range(0, 8, 2):
+            page = results.ranked_among_newest(start, start + 2)
+            if page is None:
+                declined += 1
+            else:
+                answered += 1
+                assert page == results.ranked_by_place(start, start + 2), (text, start)
+    assert answered and declined
+
+
 def test_rebuilding_the_index_changes_no_answer(capsys):
     rng = random.Random(7)
     models = [make_model(name=name, slug=name.lower()) for name in ["Orca", "Wren"]]
