@@ -25,7 +25,7 @@ from itertools import combinations, pairwise
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -33,6 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 from catalog.models import (
     AIModel,
     AIModelAlias,
+    ModelLineage,
     Publication,
     Relation,
     Status,
@@ -694,9 +695,12 @@ class FacetSets:
     # The live publications' keys, newest first: a set's newest are found without a query.
     newest: np.ndarray
     values: dict  # facet -> {value: set}
-    # The live AI models (with their aliases) and topics, which facets and quick matches list.
+    # The live AI models (with their aliases, and as `related_ids` their family members and the
+    # models based on them) and topics, which facets, filters and quick matches list.
     ai_models: list
     topics: list
+    # The live AI models by their names and aliases, in lower case, for quick matches.
+    ai_models_named: dict
 
     def any_of(self, facet, values) -> int:
         found = 0
@@ -737,6 +741,22 @@ class FacetSets:
 
 
 def facet_sets_make(token: str) -> FacetSets:
+    ai_models = list(
+        AIModel.objects.live()
+        .only("name", "slug", "published_at")
+        .prefetch_related(Prefetch("aliases", queryset=AIModelAlias.objects.only("model", "name")))
+    )
+    related = defaultdict(set)
+    for pk, family in AIModel.objects.filter(family__isnull=False).values_list("pk", "family"):
+        related[family].add(pk)
+    based_on = ModelLineage.objects.filter(relation=Relation.BASED_ON)
+    for pk, source in based_on.values_list("model", "source"):
+        related[source].add(pk)
+    named = defaultdict(list)
+    for model in ai_models:
+        model.related_ids = frozenset(related[model.pk])
+        for name in {model.name, *(alias.name for alias in model.aliases.all())}:
+            named[name.lower()].append(model)
     newest = Publication.objects.live().order_by("-published_at", "-pk").values_list("pk")
     live = np.array([pk for (pk,) in fetch(*newest.query.sql_with_params())], dtype=np.int64)
     words = {facet: defaultdict(list) for facet in FACETS}
@@ -753,14 +773,9 @@ def facet_sets_make(token: str) -> FacetSets:
             }
             for facet, values in words.items()
         },
-        ai_models=list(
-            AIModel.objects.live()
-            .only("name", "slug", "published_at")
-            .prefetch_related(
-                Prefetch("aliases", queryset=AIModelAlias.objects.only("model", "name"))
-            )
-        ),
+        ai_models=ai_models,
         topics=list(Topic.objects.live()),
+        ai_models_named=named,
     )
 
 
@@ -781,13 +796,8 @@ def quick_matches(text: str, query: ParsedQuery, sets: FacetSets):
     names = {name.lower() for name in query.phrases}
     names |= {token.strip('"').lower() for token in TOKEN.findall(text)}
     names |= {" ".join(query.phrases).lower(), text.strip().lower()}
-
-    def named(model):
-        return model.name.lower() in names or any(
-            a.name.lower() in names for a in model.aliases.all()
-        )
-
-    models = sorted(filter(named, sets.ai_models), key=lambda model: model.name)
+    named = {model.pk: model for name in names for model in sets.ai_models_named.get(name, ())}
+    models = sorted(named.values(), key=lambda model: model.name)
     return models, [topic for topic in sets.topics if topic.name.lower() in names]
 
 
@@ -804,13 +814,11 @@ class Filters:
 
     @cached_property
     def model_ids(self):
-        """The chosen models, with their family members and the models based on them."""
+        """The chosen models (the generation's: FacetSets.ai_models), with their family members
+        and the models based on them."""
         ids = {model.pk for model in self.ai_models}
-        if self.related and ids:
-            related = AIModel.objects.filter(
-                Q(family__in=ids) | Q(lineage__source__in=ids, lineage__relation=Relation.BASED_ON)
-            )
-            ids |= set(related.values_list("pk", flat=True))
+        if self.related:
+            ids |= {pk for model in self.ai_models for pk in model.related_ids}
         return ids
 
     @property

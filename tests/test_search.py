@@ -260,6 +260,27 @@ def test_model_facet_includes_family_and_derived_models_unless_turned_off(client
     assert titles(exact) == ["Card about o3"]
 
 
+def test_model_facet_family_follows_changes_to_families_and_lineage(client):
+    o3 = make_model(name="o3", slug="o3")
+    mini = make_model(name="o3-mini", slug="o3-mini")
+    codex = make_model(name="codex-1", slug="codex-1")
+    make_publication(title="Card about mini").ai_models.add(mini)
+    make_publication(title="Card about codex").ai_models.add(codex)
+    assert titles(search(client, q="card", model="o3")) == []
+
+    mini.family = o3
+    mini.save()
+    lineage = ModelLineage.objects.create(model=codex, source=o3, relation=Relation.BASED_ON)
+    assert sorted(titles(search(client, q="card", model="o3"))) == [
+        "Card about codex",
+        "Card about mini",
+    ]
+
+    lineage.relation = Relation.SUCCESSOR_OF
+    lineage.save()
+    assert titles(search(client, q="card", model="o3")) == ["Card about mini"]
+
+
 def test_naming_a_model_or_topic_shows_its_page_first(client):
     model = make_model(name="o3", slug="o3")
     model.aliases.create(name="gpt-5-nano")
@@ -692,7 +713,7 @@ def test_rebuilding_the_index_changes_no_answer(capsys):
     def answers():
         found = []
         for query in queries:
-            results = RankedResults(query, Filters(ai_models=models[:1]))
+            results = RankedResults(query, Filters(ai_models=models[:1], related=False))
             found.append((results.ranked_ids(0, 50), results.facet_counts()))
         with connection.cursor() as cursor:
             cursor.execute("SELECT facet, value, n, word FROM catalog_search_facets")
