@@ -429,7 +429,9 @@ class PostgreSQLEngine:
     0005_search_facets), so every match is answered by the index alone: with positions,
     PostgreSQL must decompress each candidate's document to check a phrase. The title, the names
     and the summary have vectors of their own beside the whole document's, for ranking by where
-    a match is.
+    a match is, in a table of their own (catalog_search_places, see 0011_search_places_table):
+    the documents' table stays narrow for the main match, and these stay in their rows, where a
+    few publications are tested quickly.
     """
 
     # Pairs never span two chunks; chunks keep PostgreSQL's limits on word positions far off.
@@ -445,9 +447,11 @@ class PostgreSQLEngine:
 
     def clear(self, cursor):
         cursor.execute("DELETE FROM catalog_search")
+        cursor.execute("DELETE FROM catalog_search_places")
 
     def delete(self, cursor, ids):
-        cursor.execute("DELETE FROM catalog_search WHERE publication_id = ANY(%s)", [list(ids)])
+        for table in ["catalog_search", "catalog_search_places"]:
+            cursor.execute(f"DELETE FROM {table} WHERE publication_id = ANY(%s)", [list(ids)])
 
     def insert(self, cursor, rows):
         def chunks(text):
@@ -459,14 +463,14 @@ class PostgreSQLEngine:
             ]
 
         cursor.executemany(
-            "INSERT INTO catalog_search (publication_id, title, entities, summary, document) "
-            "SELECT id, title, entities, summary, title || entities || summary || "
-            "catalog_search_terms(%s) || array_to_tsvector(%s::text[]) "
-            "FROM (SELECT %s::bigint, catalog_search_terms(%s), "
-            "catalog_search_terms(%s), catalog_search_terms(%s)) "
-            "AS texts (id, title, entities, summary)",
+            "WITH texts (id, title, entities, summary) AS (SELECT %s::bigint, "
+            "catalog_search_terms(%s), catalog_search_terms(%s), catalog_search_terms(%s)), "
+            "places AS (INSERT INTO catalog_search_places SELECT * FROM texts) "
+            "INSERT INTO catalog_search (publication_id, document) "
+            "SELECT id, title || entities || summary || catalog_search_terms(%s) || "
+            "array_to_tsvector(%s::text[]) FROM texts",
             [
-                (chunks(body), [self.facet_word(*pair) for pair in facets], pk, *map(chunks, texts))
+                (pk, *map(chunks, texts), chunks(body), [self.facet_word(*pair) for pair in facets])
                 for pk, *texts, body, facets in rows
             ],
         )
@@ -539,7 +543,7 @@ class PostgreSQLEngine:
             return
         tests = [f"coalesce({column} @@ %s::tsquery, false)" for column, every in wanted]
         rows = fetch(
-            f"SELECT publication_id, {', '.join(tests)} FROM catalog_search "
+            f"SELECT publication_id, {', '.join(tests)} FROM catalog_search_places "
             "WHERE publication_id = ANY(%s)",
             [
                 *(self.tsquery(query, column, every) for column, every in wanted),
