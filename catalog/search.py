@@ -715,8 +715,15 @@ class FacetSets:
     def newest_first(self, bits: int, start: int, stop: int) -> list[int]:
         """The keys in a set of live publications, from the start-th newest to the stop-th."""
         flags = key_flags(bits)
-        newest = self.newest[self.newest < flags.size]  # keys past the set's last are not in it
-        return newest[flags[newest] == 1][start:stop].tolist()
+        # Only as far down the order as the set's share says it takes, twice over, at first.
+        read = 2 * stop * len(self.newest) // max(bits.bit_count(), 1) + 64
+        while True:
+            newest = self.newest[:read]
+            newest = newest[newest < flags.size]  # keys past the set's last are not in it
+            found = newest[flags[newest] == 1]
+            if len(found) >= stop or read >= len(self.newest):
+                return found[start:stop].tolist()
+            read *= 4
 
     def cards(self, ids) -> list:
         """These live publications as their cards show them, with their live AI models (as

@@ -548,7 +548,7 @@ def test_newest_first_pages_through_a_set_in_date_order(seed):
     make_publication(title="Draft", status=Status.DRAFT)
     newest = list(Publication.objects.live().values_list("pk", flat=True))
     sets = [[pk for pk in newest if rng.random() < share] for share in [0.05, 0.5, 0.95]]
-    sets += [newest[150:], newest[:5]]  # the newest of all missing; only the newest
+    sets += [newest[150:], newest[:5], newest[360:]]  # the newest missing; the newest; the oldest
 
     for chosen in sets:
         start = rng.randint(0, 30)
