@@ -4,9 +4,10 @@ The database's full-text engine answers one question: which publications match t
 (anywhere, or in one place: title, names, summary). SQLite answers from FTS5 tables (porter
 stemming), PostgreSQL from GIN-indexed tsvectors (english stemming), and both answer with a bit
 set: bit n stands for publication n. The rest is arithmetic on the `FacetSets` of the content's
-current generation: which publications are live, and which are of each kind, label and year,
-about each AI model and topic. Counting a facet is then an AND and a bit count per value,
-however many publications match; a page of results is sorted by the database's date index.
+current generation: which publications are live (and in what order, newest first), and which
+are of each kind, label and year, about each AI model and topic. Counting a facet is then an AND
+and a bit count per value, however many publications match, and a page of results is picked from
+the newest-first order.
 
 The sets are read once per generation of the content (pagecache.generation): every change to
 the content starts a new generation in the same transaction, and so does a scheduled item going
@@ -279,7 +280,7 @@ class SQLiteEngine:
     COLUMNS = {"title": 0, "entities": 1, "summary": 2, "body": 3}
     # Up to how many publications a match is narrowed to in the query, not after it.
     FEW = 20_000
-    # A match reads every publication's match, however few are asked about.
+    # Not worth it here: a match reads every publication's match, however few are asked about.
     RANKS_AMONG_NEWEST = False
     # A table of this connection alone, for asking about a few texts.
     SCRATCH, SCRATCH_NAME = "temp.catalog_search_parts", "catalog_search_parts"
