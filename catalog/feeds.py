@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from catalog.listing import live_publication_cards, live_with, newest_rows, publication_cards
+from catalog.listing import card_rows, live_publication_cards, live_with, publication_cards
 from catalog.models import AIModel, Topic
 from catalog.search import facet_sets
 
@@ -93,8 +93,8 @@ class AIModelPublicationFeed(PublicationFeed):
         return obj.get_absolute_url()
 
     def items(self, obj):
-        sets, rows = facet_sets(), live_publication_cards().filter(ai_models=obj)
-        return newest_rows(live_with(sets, model=obj.pk), rows, 0, FEED_SIZE, sets=sets)
+        sets = facet_sets()
+        return card_rows(sets.newest_first(live_with(sets, model=obj.pk), 0, FEED_SIZE))
 
 
 class AtomAIModelPublicationFeed(AIModelPublicationFeed):
@@ -112,8 +112,8 @@ class TopicPublicationFeed(PublicationFeed):
         return obj.get_absolute_url()
 
     def items(self, obj):
-        sets, rows = facet_sets(), live_publication_cards().filter(topics=obj)
-        return newest_rows(live_with(sets, topic=obj.pk), rows, 0, FEED_SIZE, sets=sets)
+        sets = facet_sets()
+        return card_rows(sets.newest_first(live_with(sets, topic=obj.pk), 0, FEED_SIZE))
 
 
 class AtomTopicPublicationFeed(TopicPublicationFeed):

@@ -15,10 +15,8 @@ those columns only, and the models' names in one query, not through Django's pre
 import functools
 from collections import defaultdict
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import NamedTuple
 
-import numpy as np
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
@@ -41,14 +39,8 @@ CARD_COLUMNS = ["pk", "title", "slug", "kind", "label", "summary", "published_at
 # From this far down a list, a page's keys are read off the index first and then its rows:
 # OFFSET would build every skipped row (4 ms for page 50 of a 10,000-publication list).
 KEYS_FIRST_FROM = 200
-# A set's newest keys are looked for in the date index while it takes at most this many keys read
-# per key of the set; a sparser set is sorted by the database, joined to its link table.
-SCAN_KEYS_PER_KEY = 10
-# Written out, as are the other queries of keys below: the ORM spent several times as long
-# building them as the database spent answering.
-NEWEST_KEYS = (
-    f"SELECT id FROM {Publication._meta.db_table} ORDER BY published_at DESC, id DESC LIMIT %s"
-)
+# Written out, as are the other small reads below: the ORM spent several times as long
+# building these queries as the database spent answering them.
 ADDENDA_KEYS = (
     f"SELECT id FROM {Publication._meta.db_table} WHERE parent_id = %s "
     "ORDER BY published_at DESC, id DESC"
@@ -149,10 +141,7 @@ def related_keys(sets, publication, ai_models, topics, *, leave_out=(), count=4)
     related = sets.any_of("model", [model.pk for model in ai_models])
     related |= sets.any_of("topic", [topic.pk for topic in topics])
     related &= sets.live & ~search.bits_of([publication.pk, *leave_out])
-    keys = newest_keys(related, 0, count, of=sets.live.bit_count())
-    if keys is None:  # few: the database sorts them
-        keys = search.newest_first(related, 0, count, of=sets.live.bit_count())
-    return keys
+    return sets.newest_first(related, 0, count)
 
 
 def live_addenda_keys(sets, publication) -> list[int]:
@@ -209,12 +198,6 @@ def link_rows(links, columns, **where) -> list[tuple]:
         f"FROM {meta.db_table} WHERE {meta.get_field(field).column} IN ({search.marks(values)})",
         values,
     )
-
-
-def first_column(rows) -> np.ndarray:
-    """The integers of rows' first column, as an array (five times as fast as np.array of the
-    rows themselves)."""
-    return np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=len(rows))
 
 
 def per_generation(make):
@@ -313,47 +296,13 @@ class CardPaginator(Paginator):
 
 
 class NewestCardPaginator(CardPaginator):
-    """Pages of the cards of a set of live publications, newest first, whose rows the queryset
-    `object_list` also gives. The set's keys are found reading the date index from the newest,
-    as the search pages its results (a query joining a link table sorted all of an AI model's or
-    a practice's publications for every page); a sparse set is left to the queryset."""
+    """Pages of the cards of a set of live publications, newest first: the search's sets keep
+    the live publications in that order, so a page's keys take no query (a query joining a link
+    table sorted all of an AI model's or a practice's publications for every page)."""
 
-    def __init__(self, bits, object_list, per_page, *, sets, **kwargs):
-        super().__init__(object_list, per_page, sets=sets, count=bits.bit_count(), **kwargs)
+    def __init__(self, bits, per_page, *, sets, **kwargs):
+        super().__init__((), per_page, sets=sets, count=bits.bit_count(), **kwargs)
         self.bits = bits
 
     def rows(self, bottom, top):
-        return newest_rows(self.bits, self.object_list, bottom, top, sets=self.sets)
-
-
-def newest_rows(bits, rows, start, stop, *, sets):
-    """Card rows of the start-th to the stop-th newest live publications of a set, which the
-    queryset `rows` also gives (newest first): their keys found in the date index, or for a
-    sparse set by the queryset; then their rows by key (either way the same queries, so a
-    page's query count does not change with how many publications it lists)."""
-    keys = newest_keys(bits, start, stop, of=sets.live.bit_count())
-    if keys is None:
-        keys = list(rows.values_list("pk", flat=True)[start:stop])
-    return card_rows(keys)
-
-
-def newest_keys(bits, start, stop, *, of) -> list[int] | None:
-    """The keys of the start-th to the stop-th newest publications in a set of about `of`, read
-    off the date index from the newest and tested against the set; None if the set is so sparse
-    that fewer than one key read in SCAN_KEYS_PER_KEY would be in it. (Scheduled publications
-    are the newest of all and read too; they are never in a set of live ones.)"""
-    count = bits.bit_count()
-    stop = min(stop, count)
-    if start >= stop:
-        return []
-    read = 2 * stop * of // count + 100
-    if read > SCAN_KEYS_PER_KEY * count:
-        return None
-    flags = search.key_flags(bits)
-    while True:
-        keys = first_column(search.fetch(NEWEST_KEYS, [read]))
-        known = keys[keys < flags.size]
-        found = known[flags[known] == 1]
-        if found.size >= stop or keys.size < read:
-            return found[start:stop].tolist()
-        read *= 4
+        return card_rows(self.sets.newest_first(self.bits, bottom, top))

@@ -171,14 +171,8 @@ class PaginatedDetailView(GenerationSetsMixin, StrictQueryMixin, DetailView):
         """The live publications linked to the object, as a set."""
         raise NotImplementedError
 
-    def get_publications(self):
-        """The same publications' card rows, newest first."""
-        raise NotImplementedError
-
     def get_context_data(self, **kwargs):
-        paginator = NewestCardPaginator(
-            self.get_publication_set(), self.get_publications(), PAGE_SIZE, sets=self.sets
-        )
+        paginator = NewestCardPaginator(self.get_publication_set(), PAGE_SIZE, sets=self.sets)
         page = paginate(self.request, paginator)
         return super().get_context_data(page_obj=page, publications=page.object_list, **kwargs)
 
@@ -203,8 +197,8 @@ class FilteredListView(StrictQueryMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         found, sets = self.filterset.live_set(), self.filterset.sets
         if self.filterset.newest_first() and self.filterset.through_links():
-            # Quicker found in the date index, as a model's or topic's own page finds them.
-            return NewestCardPaginator(found, queryset, per_page, sets=sets, **kwargs)
+            # In the generation's newest-first order: no join of a link table to sort.
+            return NewestCardPaginator(found, per_page, sets=sets, **kwargs)
         return CardPaginator(queryset, per_page, sets=sets, count=found.bit_count(), **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -443,9 +437,6 @@ class AIModelDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     def get_publication_set(self):
         return live_with(self.sets, model=self.object.pk)
 
-    def get_publications(self):
-        return live_publication_cards().filter(ai_models=self.object)
-
     def get_context_data(self, **kwargs):
         model = self.object
         sourced = live_sourced(self.sets)
@@ -531,9 +522,6 @@ class TopicDetailView(LiveOrPreviewMixin, PaginatedDetailView):
     def get_publication_set(self):
         return live_with(self.sets, topic=self.object.pk)
 
-    def get_publications(self):
-        return live_publication_cards().filter(topics=self.object)
-
 
 class CommitteeListView(StrictQueryMixin, ListView):
     paginate_by = PAGE_SIZE
@@ -551,9 +539,6 @@ class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
 
     def get_publication_set(self):
         return link_sets(self.sets).committees.get(self.object.pk, 0) & self.sets.live
-
-    def get_publications(self):
-        return live_publication_cards().filter(committees=self.object)
 
     def get_context_data(self, **kwargs):
         determinations = []
@@ -647,9 +632,6 @@ class PracticeDetailView(PaginatedDetailView):
     def get_publication_set(self):
         return link_sets(self.sets).practices.get(self.object.pk, 0) & self.sets.live
 
-    def get_publications(self):
-        return live_publication_cards().filter(practices=self.object)
-
 
 class SearchView(TemplateView):
     """One box over titles, summaries, bodies and the names of models, topics and committees."""
@@ -684,12 +666,12 @@ class SearchView(TemplateView):
         if related not in {"all", "exact"}:
             problems.append(f"“related” is “all” or “exact”, not “{related}”.")
 
-        def chosen(name, queryset, noun):
+        def chosen(name, live, noun):
             slugs = set(params.getlist(name))
             for slug in sorted(slug for slug in slugs if not SLUG.fullmatch(slug)):
                 problems.append(f"“{slug}” is not a valid {noun} name.")
                 slugs.discard(slug)
-            found = list(queryset.filter(slug__in=slugs)) if slugs else []
+            found = [item for item in live if item.slug in slugs]
             for slug in sorted(slugs - {item.slug for item in found}):
                 problems.append(f"There is no {noun} “{slug}”.")
             return found
@@ -702,9 +684,11 @@ class SearchView(TemplateView):
             return [value for value in picked if value in values]
 
         years = [str(year) for year in range(1900, 2200)]
+        # The live models and topics of the content's generation, as search counts them.
+        self.sets = search.facet_sets()
         filters = search.Filters(
-            ai_models=chosen("model", AIModel.objects.live(), "AI model"),
-            topics=chosen("topic", Topic.objects.live(), "topic"),
+            ai_models=chosen("model", self.sets.ai_models, "AI model"),
+            topics=chosen("topic", self.sets.topics, "topic"),
             kinds=valid("kind", Kind.values, "kind of publication"),
             labels=valid("label", Label.values, "label"),
             years=[int(year) for year in valid("year", years, "year")],
@@ -714,7 +698,7 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = search.query_parse(self.text)
-        results = search.RankedResults(query, self.filters)
+        results = search.RankedResults(query, self.filters, self.sets)
         page = paginate(self.request, Paginator(results, PAGE_SIZE))
         counts = results.facet_counts()
         quick = search.quick_matches(self.text, query, results.sets) if query else ([], [])

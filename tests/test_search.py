@@ -31,8 +31,8 @@ from catalog.search import (
     bits_of,
     bytes_of,
     engine,
+    facet_sets,
     keys_listed,
-    newest_first,
     query_parse,
     search_index_update,
 )
@@ -258,6 +258,27 @@ def test_model_facet_includes_family_and_derived_models_unless_turned_off(client
     assert sorted(titles(expanded)) == ["Card about codex", "Card about mini", "Card about o3"]
     assert "Including each chosen model’s family" in expanded
     assert titles(exact) == ["Card about o3"]
+
+
+def test_model_facet_family_follows_changes_to_families_and_lineage(client):
+    o3 = make_model(name="o3", slug="o3")
+    mini = make_model(name="o3-mini", slug="o3-mini")
+    codex = make_model(name="codex-1", slug="codex-1")
+    make_publication(title="Card about mini").ai_models.add(mini)
+    make_publication(title="Card about codex").ai_models.add(codex)
+    assert titles(search(client, q="card", model="o3")) == []
+
+    mini.family = o3
+    mini.save()
+    lineage = ModelLineage.objects.create(model=codex, source=o3, relation=Relation.BASED_ON)
+    assert sorted(titles(search(client, q="card", model="o3"))) == [
+        "Card about codex",
+        "Card about mini",
+    ]
+
+    lineage.relation = Relation.SUCCESSOR_OF
+    lineage.save()
+    assert titles(search(client, q="card", model="o3")) == ["Card about mini"]
 
 
 def test_naming_a_model_or_topic_shows_its_page_first(client):
@@ -527,13 +548,13 @@ def test_newest_first_pages_through_a_set_in_date_order(seed):
     make_publication(title="Draft", status=Status.DRAFT)
     newest = list(Publication.objects.live().values_list("pk", flat=True))
     sets = [[pk for pk in newest if rng.random() < share] for share in [0.05, 0.5, 0.95]]
-    sets += [newest[150:], newest[:5]]  # the newest of all missing; only the newest
+    sets += [newest[150:], newest[:5], newest[360:]]  # the newest missing; the newest; the oldest
 
     for chosen in sets:
         start = rng.randint(0, 30)
         stop = start + rng.randint(1, 20)
 
-        assert newest_first(bits_of(chosen), start, stop, of=401) == chosen[start:stop]
+        assert facet_sets().newest_first(bits_of(chosen), start, stop) == chosen[start:stop]
 
 
 VOCABULARY = "apple river stone cloud maple tiger piano lemon".split()
@@ -657,6 +678,31 @@ def test_counts_and_order_agree_with_a_plain_computation_on_random_data(seed, fe
     assert narrowed  # the index was asked for the matches among two facets' publications
 
 
+def test_a_page_ranked_among_the_newest_results_is_the_page_ranked_among_all(monkeypatch):
+    # The newest results are tested in the best place first (on SQLite too, for this test);
+    # with only ten tested, these take every way: a page from the first two, from as many
+    # more as they say, or none.
+    monkeypatch.setattr("catalog.search.NEWEST_TESTED", 10)
+    monkeypatch.setattr(type(engine()), "RANKS_AMONG_NEWEST", True)
+    rng = random.Random(5)
+    models = [make_model(name=name, slug=name.lower()) for name in ["Orca", "Wren"]]
+    topics = [make_topic(name=name, slug=name.lower()) for name in ["Harbor", "Meadow"]]
+    random_publications(rng, models, topics)
+    texts = ["river", "stone", "apple stone", "maple OR lemon", "tiger -piano", "orca OR cloud"]
+
+    answered = declined = 0
+    for text in texts:
+        results = RankedResults(query_parse(text), Filters())
+        for start in range(0, 8, 2):
+            page = results.ranked_among_newest(start, start + 2)
+            if page is None:
+                declined += 1
+            else:
+                answered += 1
+                assert page == results.ranked_by_place(start, start + 2), (text, start)
+    assert answered and declined
+
+
 def test_rebuilding_the_index_changes_no_answer(capsys):
     rng = random.Random(7)
     models = [make_model(name=name, slug=name.lower()) for name in ["Orca", "Wren"]]
@@ -667,7 +713,7 @@ def test_rebuilding_the_index_changes_no_answer(capsys):
     def answers():
         found = []
         for query in queries:
-            results = RankedResults(query, Filters(ai_models=models[:1]))
+            results = RankedResults(query, Filters(ai_models=models[:1], related=False))
             found.append((results.ranked_ids(0, 50), results.facet_counts()))
         with connection.cursor() as cursor:
             cursor.execute("SELECT facet, value, n, word FROM catalog_search_facets")
@@ -678,3 +724,16 @@ def test_rebuilding_the_index_changes_no_answer(capsys):
 
     assert answers() == before
     assert "Indexed 40 publications" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN indexes only")
+def test_a_saved_publication_goes_straight_into_the_postgresql_indexes():
+    # Not into a pending list, which every search would read through until a VACUUM.
+    make_publication(title="Fresh findings", summary="New.", body="Words " * 300)
+
+    with connection.cursor() as cursor:
+        for place in ["document", "title", "entities", "summary"]:
+            cursor.execute(
+                "SELECT gin_clean_pending_list(%s::regclass)", [f"catalog_search_{place}"]
+            )
+            assert cursor.fetchone() == (0,), place
