@@ -680,7 +680,7 @@ QUERY_BUDGETS = {
     "evaluation, sorted": 3,
     "compare, choosing": 1,
     "compare": 3,
-    "model": 9,
+    "model": 8,
     "all results": 1,
     "evaluation results": 2,
     "comparison results": 2,
