@@ -39,6 +39,8 @@ CARD_COLUMNS = ["pk", "title", "slug", "kind", "label", "summary", "published_at
 # From this far down a list, a page's keys are read off the index first and then its rows:
 # OFFSET would build every skipped row (4 ms for page 50 of a 10,000-publication list).
 KEYS_FIRST_FROM = 200
+# Up to how many publications a list sorted otherwise than newest first is read by key.
+FEW = 200
 # Written out, as are the other small reads below: the ORM spent several times as long
 # building these queries as the database spent answering them.
 ADDENDA_KEYS = (
@@ -300,9 +302,12 @@ class NewestCardPaginator(CardPaginator):
     the live publications in that order, so a page's keys take no query (a query joining a link
     table sorted all of an AI model's or a practice's publications for every page)."""
 
-    def __init__(self, bits, per_page, *, sets, **kwargs):
+    def __init__(self, bits, per_page, *, sets, shallow=None, **kwargs):
         super().__init__((), per_page, sets=sets, count=bits.bit_count(), **kwargs)
-        self.bits = bits
+        self.bits, self.shallow = bits, shallow
 
     def rows(self, bottom, top):
+        """A `shallow` queryset of the same rows, if given, serves pages near the top."""
+        if self.shallow is not None and bottom < KEYS_FIRST_FROM:
+            return self.shallow[bottom:top]
         return card_rows(self.sets.newest_first(self.bits, bottom, top))

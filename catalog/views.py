@@ -195,11 +195,7 @@ class FilteredListView(StrictQueryMixin, ListView):
         return self.filterset.qs
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        found, sets = self.filterset.live_set(), self.filterset.sets
-        if self.filterset.newest_first() and self.filterset.through_links():
-            # In the generation's newest-first order: no join of a link table to sort.
-            return NewestCardPaginator(found, per_page, sets=sets, **kwargs)
-        return CardPaginator(queryset, per_page, sets=sets, count=found.bit_count(), **kwargs)
+        return self.filterset.paginator(per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filterset, **kwargs)

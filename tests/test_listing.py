@@ -196,3 +196,20 @@ def test_lists_newest_first_page_what_their_filters_select(mixed):
         assert ours.count == plain.count, query
         for number in plain.page_range:
             assert [card.pk for card in ours.page(number)] == list(plain.page(number)), query
+
+
+@pytest.mark.parametrize("order", ["newest", "oldest", "title"])
+@pytest.mark.parametrize("few", [0, 10**6], ids=["joined", "by key"])
+def test_every_ordering_pages_what_the_filters_select(mixed, monkeypatch, order, few):
+    monkeypatch.setattr(listing, "FEW", few)
+    monkeypatch.setattr(listing, "KEYS_FIRST_FROM", 4)  # deep pages from the second on
+    model, topic = mixed["ai_models"][1], mixed["topics"][1]
+    for query in ["", "kind=research", f"model={model.slug}", f"topic={topic.slug}&label=product"]:
+        found = PublicationFilter(QueryDict(f"{query}&order={order}"), live_publication_cards())
+        assert found.is_valid()
+        ours = found.paginator(3)
+        plain = Paginator(found.qs.values_list("pk", flat=True), 3)
+
+        assert ours.count == plain.count, query
+        for number in plain.page_range:
+            assert [card.pk for card in ours.page(number)] == list(plain.page(number)), query
