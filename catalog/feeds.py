@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from catalog.listing import card_rows, live_publication_cards, live_with, publication_cards
+from catalog.cards import card_rows, live_publication_cards, publication_cards
+from catalog.listing import live_with
 from catalog.models import AIModel, Topic
 from catalog.search import facet_sets
 

@@ -8,6 +8,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.choices import BaseChoiceIterator
 
 from catalog import listing, search
+from catalog.cards import live_publication_cards
 from catalog.models import Kind, Label, Publication
 from catalog.widgets import QuickSelect
 
@@ -181,7 +182,7 @@ class PublicationFilter(django_filters.FilterSet):
             # So few that sorting them by key beats joining the link tables to find them.
             keys = search.bits_members(found)
             order = ORDERINGS[self.form.cleaned_data["order"]]
-            rows = listing.live_publication_cards().filter(pk__in=keys).order_by(*order)
+            rows = live_publication_cards().filter(pk__in=keys).order_by(*order)
         count = found.bit_count()
         return listing.CardPaginator(rows, per_page, sets=self.sets, count=count, **kwargs)
 

@@ -15,16 +15,14 @@ those columns only, and the models' names in one query, not through Django's pre
 import functools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
 
 from catalog import search
+from catalog.cards import Link, card_rows, cards_with_models, fetch, links
 from catalog.models import (
-    KIND_LABELS,
-    LABEL_LABELS,
     Committee,
     Determination,
     Practice,
@@ -35,7 +33,6 @@ from catalog.models import (
     slug_urls,
 )
 
-CARD_COLUMNS = ["pk", "title", "slug", "kind", "label", "summary", "published_at"]
 # From this far down a list, a page's keys are read off the index first and then its rows:
 # OFFSET would build every skipped row (4 ms for page 50 of a 10,000-publication list).
 KEYS_FIRST_FROM = 200
@@ -62,76 +59,6 @@ PUBLICATION_COMMITTEES = (
 )
 
 
-class Link(NamedTuple):
-    """An item as lists of names link it: its name and address, read as two columns."""
-
-    name: str
-    url: str
-
-    def get_absolute_url(self):
-        return self.url
-
-
-def links(rows, viewname) -> list[Link]:
-    """Links from (name, slug) rows to the items' pages."""
-    url = slug_urls(viewname)
-    return [Link(name, url(slug)) for name, slug in rows]
-
-
-class PublicationCard:
-    """A publication as lists show it, read as columns: the model instances the ORM builds for
-    twenty rows took as long as the query. The address and labels are worked out as it is
-    made, so a template reads attributes rather than calling methods."""
-
-    __slots__ = [*CARD_COLUMNS, "url", "kind_display", "label_display", "live_ai_models"]
-
-    def __init__(self, pk, title, slug, kind, label, summary, published_at, *, url):
-        self.pk, self.title, self.slug, self.kind, self.label = pk, title, slug, kind, label
-        self.summary, self.published_at, self.url = summary, published_at, url
-        self.kind_display = KIND_LABELS.get(kind, kind)
-        self.label_display = LABEL_LABELS.get(label, label)
-        self.live_ai_models = []
-
-    def get_absolute_url(self):
-        return self.url
-
-
-def live_publication_cards():
-    """Live publications, newest first, as rows of the columns their cards show."""
-    return Publication.objects.live().values_list(*CARD_COLUMNS)
-
-
-def publication_cards(rows) -> list[PublicationCard]:
-    url = slug_urls("catalog:publication_detail")
-    return [PublicationCard(*row, url=url(row[2])) for row in rows]
-
-
-def cards_with_models(rows, sets) -> list[PublicationCard]:
-    """Cards of the rows, each with `live_ai_models`: links to its live AI models, by name. The
-    links are read as keys alone; the models are those of the search's sets (`sets.ai_models`)."""
-    cards = publication_cards(rows)
-    if not cards:
-        return cards
-    by_pk = {card.pk: card for card in cards}
-    live_models = {model.pk: model for model in sets.ai_models}
-    model_links = {}
-    url = slug_urls("catalog:model_detail")
-    links = link_rows(Publication.ai_models.through, ["publication", "aimodel"], publication=by_pk)
-    for pk, model_pk in links:
-        if model_pk in live_models:
-            if model_pk not in model_links:
-                model = live_models[model_pk]
-                model_links[model_pk] = Link(model.name, url(model.slug))
-            by_pk[pk].live_ai_models.append(model_links[model_pk])
-    for card in cards:
-        card.live_ai_models.sort(key=by_name)
-    return cards
-
-
-def by_name(item):
-    return item.name
-
-
 def linked_in_sets(sets, facet, items, pk) -> list:
     """Those of the live AI models or topics (`sets.ai_models`, `sets.topics`) that the
     publication with key `pk` is about: a bit test each, where a query would take 0.4 ms."""
@@ -148,31 +75,21 @@ def related_keys(sets, publication, ai_models, topics, *, leave_out=(), count=4)
 
 def live_addenda_keys(sets, publication) -> list[int]:
     """The keys of a system card's live addenda, newest first."""
-    return [pk for (pk,) in search.fetch(ADDENDA_KEYS, [publication.pk]) if sets.live >> pk & 1]
+    return [pk for (pk,) in fetch(ADDENDA_KEYS, [publication.pk]) if sets.live >> pk & 1]
 
 
 def practice_links(publication) -> list[Link]:
     """The lifecycle practices a publication belongs to, named with their stage."""
     url = slug_urls("catalog:practice_detail")
-    rows = search.fetch(PUBLICATION_PRACTICES, [publication.pk])
+    rows = fetch(PUBLICATION_PRACTICES, [publication.pk])
     return [Link(f"{stage}: {name}", url(slug)) for stage, name, slug in rows]
 
 
 def live_committee_links(publication) -> list[Link]:
     """The live committees a publication is linked to."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = search.fetch(PUBLICATION_COMMITTEES, [publication.pk, Status.PUBLISHED, now])
+    rows = fetch(PUBLICATION_COMMITTEES, [publication.pk, Status.PUBLISHED, now])
     return links(rows, "catalog:committee_detail")
-
-
-def card_rows(keys):
-    """The card rows of these keys of live publications, in the keys' order. The keys were
-    found live (in a set of this generation, or by a live list's query), so the query need not
-    ask again."""
-    found = {
-        row[0]: row for row in Publication.objects.filter(pk__in=keys).values_list(*CARD_COLUMNS)
-    }
-    return [found[pk] for pk in keys if pk in found]
 
 
 def live_with(sets, **chosen) -> int:
@@ -186,20 +103,6 @@ def live_with(sets, **chosen) -> int:
 
 def live_count(sets, **chosen) -> int:
     return live_with(sets, **chosen).bit_count()
-
-
-def link_rows(links, columns, **where) -> list[tuple]:
-    """Rows of a link table (a many-to-many's through model): the `columns` of those whose one
-    `where` field is among the values given. Written out, because the ORM took ten times as long
-    to build these queries as the database took to answer them, on every list page."""
-    [(field, values)] = where.items()
-    values = list(values)
-    meta = links._meta
-    return search.fetch(
-        f"SELECT {', '.join(meta.get_field(name).column for name in columns)} "
-        f"FROM {meta.db_table} WHERE {meta.get_field(field).column} IN ({search.marks(values)})",
-        values,
-    )
 
 
 def per_generation(make):
@@ -265,7 +168,7 @@ def link_sets(sets) -> LinkSets:
 def sets_by_owner(links, owner) -> dict:
     """{owner's key: set of publications} from every row of a link table."""
     meta = links._meta
-    rows = search.fetch(
+    rows = fetch(
         f"SELECT {meta.get_field(owner).column}, publication_id FROM {meta.db_table} ORDER BY 1"
     )
     found = defaultdict(list)

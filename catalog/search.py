@@ -31,13 +31,13 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from catalog.cards import card_rows, cards_with_models, fetch, marks
 from catalog.models import (
     AIModel,
     AIModelAlias,
     ModelLineage,
     Publication,
     Relation,
-    Status,
     Topic,
 )
 from pagecache.generation import generation_current, generation_end
@@ -254,12 +254,6 @@ def indexable(publications):
     )
 
 
-def fetch(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 class SQLiteEngine:
     """An FTS5 table of the four texts, of words for the facet values (zzmodel17) and of the
     body's pairs of neighbouring words (zzpairredteaming), and one of the title, names and
@@ -416,11 +410,6 @@ def places_one_at_a_time(engine, query, wanted, among):
         yield column, here
         if not among:
             return
-
-
-def marks(values):
-    """Placeholders for a list of values in SQL."""
-    return ", ".join(["%s"] * len(values))
 
 
 class PostgreSQLEngine:
@@ -726,31 +715,6 @@ class FacetSets:
                 return found[start:stop].tolist()
             read *= 4
 
-    def cards(self, ids) -> list:
-        """These live publications as their cards show them, with their live AI models (as
-        `live_ai_models`), in two plain queries: the models are the generation's own."""
-        if not ids:
-            return []
-        fields = ["id", "title", "slug", "kind", "label", "summary", "published_at"]
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        publications = Publication.objects.raw(
-            f"SELECT {', '.join(fields)} FROM catalog_publication "
-            f"WHERE id IN ({marks(ids)}) AND status = %s AND published_at <= %s",
-            [*ids, Status.PUBLISHED.value, now],
-        )
-        links = defaultdict(set)
-        for publication_id, model_id in fetch(
-            "SELECT publication_id, aimodel_id FROM catalog_publication_ai_models "
-            f"WHERE publication_id IN ({marks(ids)})",
-            ids,
-        ):
-            links[publication_id].add(model_id)
-        found = list(publications)
-        for publication in found:
-            linked = links[publication.pk]
-            publication.live_ai_models = [m for m in self.ai_models if m.pk in linked]
-        return found
-
 
 def facet_sets_make(token: str) -> FacetSets:
     ai_models = list(
@@ -951,7 +915,7 @@ class RankedResults:
     def __getitem__(self, page):
         ranked = self.ranked_ids(page.start, page.stop)
         ids = [pk for pk, _ in ranked]
-        found = {publication.pk: publication for publication in self.sets.cards(ids)}
+        found = {card.pk: card for card in cards_with_models(card_rows(ids), self.sets)}
         snippets = self.snippets(ranked) if self.query else {}
         results = [found[pk] for pk in ids if pk in found]
         for publication in results:

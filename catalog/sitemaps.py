@@ -4,6 +4,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from catalog.cards import fetch
 from catalog.models import (
     AIModel,
     Committee,
@@ -15,7 +16,7 @@ from catalog.models import (
     Topic,
     slug_urls,
 )
-from catalog.search import facet_sets, fetch
+from catalog.search import facet_sets
 
 
 class LiveSitemap(Sitemap):

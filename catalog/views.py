@@ -15,26 +15,29 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from catalog import search
+from catalog.cards import (
+    Link,
+    by_name,
+    card_rows,
+    cards_with_models,
+    fetch,
+    links,
+    live_publication_cards,
+    publication_cards,
+)
 from catalog.charts import BarChart, bar_chart
 from catalog.filters import NewsFilter, PublicationFilter, form_problems, query_problems
 from catalog.listing import (
     CardPaginator,
-    Link,
     NewestCardPaginator,
-    by_name,
-    card_rows,
-    cards_with_models,
     link_sets,
     linked_in_sets,
-    links,
     live_addenda_keys,
     live_committee_links,
     live_count,
-    live_publication_cards,
     live_sourced,
     live_with,
     practice_links,
-    publication_cards,
     related_keys,
 )
 from catalog.models import (
@@ -245,7 +248,7 @@ def lifecycle_stages() -> list[StageEntry]:
         slug_urls("catalog:practice_detail"),
     )
     stages = {}
-    for pk, name, slug, summary, practice, practice_slug in search.fetch(STAGES_WITH_PRACTICES):
+    for pk, name, slug, summary, practice, practice_slug in fetch(STAGES_WITH_PRACTICES):
         if pk not in stages:
             stages[pk] = StageEntry(name, stage_url(slug), summary, [])
         if practice_slug is not None:
@@ -438,8 +441,8 @@ class AIModelDetailView(LiveOrPreviewMixin, PaginatedDetailView):
         sourced = live_sourced(self.sets)
         # Family and lineage are read as keys; the live ones are among the search's sets' models.
         live_models = {live.pk: live for live in self.sets.ai_models}
-        members = [pk for (pk,) in search.fetch(FAMILY_MEMBERS, [model.pk])]
-        steps = search.fetch(LINEAGE, [model.pk, model.pk])
+        members = [pk for (pk,) in fetch(FAMILY_MEMBERS, [model.pk])]
+        steps = fetch(LINEAGE, [model.pk, model.pk])
         lineage = []
         for model_pk, relation, source_pk, note in steps:
             based_on = model_pk == model.pk

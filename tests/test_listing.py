@@ -11,8 +11,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from catalog import listing
+from catalog.cards import cards_with_models, live_publication_cards
 from catalog.filters import NewsFilter, PublicationFilter
-from catalog.listing import CardPaginator, NewestCardPaginator, live_publication_cards
+from catalog.listing import CardPaginator, NewestCardPaginator
 from catalog.models import Committee, Kind, Label, Practice, Publication, Stage, Status
 from catalog.search import facet_sets
 from tests.factories import make_model, make_publication, make_topic
@@ -148,7 +149,7 @@ def test_deep_pages_list_what_offset_would(mixed, monkeypatch, order):
 
 
 def test_cards_show_only_live_ai_models_by_name(mixed):
-    cards = listing.cards_with_models(live_publication_cards(), facet_sets())
+    cards = cards_with_models(live_publication_cards(), facet_sets())
 
     for card in cards:
         expected = Publication.objects.get(pk=card.pk).ai_models.live().order_by("name")

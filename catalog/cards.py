@@ -1,0 +1,122 @@
+"""Publications as lists show them: cards of a few columns, read by key.
+
+A card shows a publication's title, kind, label, date, summary (or a search's snippet) and
+live AI models: a page reads those columns only, and the models' keys in one written-out query,
+not model instances through Django's prefetch machinery. The site's lists (catalog/listing.py)
+and the search's results (catalog/search.py) both show them.
+"""
+
+from typing import NamedTuple
+
+from django.db import connection
+
+from catalog.models import KIND_LABELS, LABEL_LABELS, Publication, slug_urls
+
+CARD_COLUMNS = ["pk", "title", "slug", "kind", "label", "summary", "published_at"]
+
+
+def fetch(sql, params=()) -> list[tuple]:
+    """The rows of a written-out query."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def marks(values) -> str:
+    """Placeholders for a list of values in SQL."""
+    return ", ".join(["%s"] * len(values))
+
+
+class Link(NamedTuple):
+    """An item as lists of names link it: its name and address, read as two columns."""
+
+    name: str
+    url: str
+
+    def get_absolute_url(self):
+        return self.url
+
+
+def links(rows, viewname) -> list[Link]:
+    """Links from (name, slug) rows to the items' pages."""
+    url = slug_urls(viewname)
+    return [Link(name, url(slug)) for name, slug in rows]
+
+
+class PublicationCard:
+    """A publication as lists show it, read as columns: the model instances the ORM builds for
+    twenty rows took as long as the query. The address and labels are worked out as it is
+    made, so a template reads attributes rather than calling methods."""
+
+    __slots__ = [*CARD_COLUMNS, "url", "kind_display", "label_display", "live_ai_models", "snippet"]
+
+    def __init__(self, pk, title, slug, kind, label, summary, published_at, *, url):
+        self.pk, self.title, self.slug, self.kind, self.label = pk, title, slug, kind, label
+        self.summary, self.published_at, self.url = summary, published_at, url
+        self.kind_display = KIND_LABELS.get(kind, kind)
+        self.label_display = LABEL_LABELS.get(label, label)
+        self.live_ai_models = []
+        self.snippet = ""  # a search result's highlighted match
+
+    def get_absolute_url(self):
+        return self.url
+
+
+def live_publication_cards():
+    """Live publications, newest first, as rows of the columns their cards show."""
+    return Publication.objects.live().values_list(*CARD_COLUMNS)
+
+
+def publication_cards(rows) -> list[PublicationCard]:
+    url = slug_urls("catalog:publication_detail")
+    return [PublicationCard(*row, url=url(row[2])) for row in rows]
+
+
+def cards_with_models(rows, sets) -> list[PublicationCard]:
+    """Cards of the rows, each with `live_ai_models`: links to its live AI models, by name. The
+    links are read as keys alone; the models are those of the search's sets (`sets.ai_models`)."""
+    cards = publication_cards(rows)
+    if not cards:
+        return cards
+    by_pk = {card.pk: card for card in cards}
+    live_models = {model.pk: model for model in sets.ai_models}
+    model_links = {}
+    url = slug_urls("catalog:model_detail")
+    links = link_rows(Publication.ai_models.through, ["publication", "aimodel"], publication=by_pk)
+    for pk, model_pk in links:
+        if model_pk in live_models:
+            if model_pk not in model_links:
+                model = live_models[model_pk]
+                model_links[model_pk] = Link(model.name, url(model.slug))
+            by_pk[pk].live_ai_models.append(model_links[model_pk])
+    for card in cards:
+        card.live_ai_models.sort(key=by_name)
+    return cards
+
+
+def by_name(item):
+    return item.name
+
+
+def card_rows(keys):
+    """The card rows of these keys of live publications, in the keys' order. The keys were
+    found live (in a set of this generation, or by a live list's query), so the query need not
+    ask again."""
+    found = {
+        row[0]: row for row in Publication.objects.filter(pk__in=keys).values_list(*CARD_COLUMNS)
+    }
+    return [found[pk] for pk in keys if pk in found]
+
+
+def link_rows(links, columns, **where) -> list[tuple]:
+    """Rows of a link table (a many-to-many's through model): the `columns` of those whose one
+    `where` field is among the values given. Written out, because the ORM took ten times as long
+    to build these queries as the database took to answer them, on every list page."""
+    [(field, values)] = where.items()
+    values = list(values)
+    meta = links._meta
+    return fetch(
+        f"SELECT {', '.join(meta.get_field(name).column for name in columns)} "
+        f"FROM {meta.db_table} WHERE {meta.get_field(field).column} IN ({marks(values)})",
+        values,
+    )
