@@ -632,6 +632,17 @@ class PracticeDetailView(PaginatedDetailView):
         return link_sets(self.sets).practices.get(self.object.pk, 0) & self.sets.live
 
 
+class FacetOption(NamedTuple):
+    """A value of a search facet, as the page offers it (an object, not a dict: a template
+    reads a dict's keys only after an attribute lookup fails, at the cost of an exception)."""
+
+    value: str
+    label: str
+    count: int
+    chosen: bool
+    remove_url: str | None
+
+
 class SearchView(TemplateView):
     """One box over titles, summaries, bodies and the names of models, topics and committees."""
 
@@ -721,17 +732,17 @@ class SearchView(TemplateView):
         def options(name, values):
             chosen = set(params.getlist(name))
             listed = [
-                {
-                    "value": value,
-                    "label": label,
-                    "count": counts[name].get(key, 0),
-                    "chosen": value in chosen,
-                    "remove_url": self.url_without(name, value) if value in chosen else None,
-                }
+                FacetOption(
+                    value,
+                    label,
+                    counts[name].get(key, 0),
+                    value in chosen,
+                    self.url_without(name, value) if value in chosen else None,
+                )
                 for key, value, label in values
                 if counts[name].get(key) or value in chosen
             ]
-            return sorted(listed, key=lambda option: (not option["chosen"], -option["count"]))
+            return sorted(listed, key=lambda option: (not option.chosen, -option.count))
 
         return [
             (
@@ -747,7 +758,7 @@ class SearchView(TemplateView):
                 "Year",
                 sorted(
                     options("year", [(y, str(y), str(y)) for y in counts["year"]]),
-                    key=lambda option: option["value"],
+                    key=lambda option: option.value,
                     reverse=True,
                 ),
             ),
