@@ -1,10 +1,11 @@
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemaps_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.urls import reverse
-from django.utils.functional import cached_property
 
 from catalog.cards import fetch
+from catalog.listing import per_generation
 from catalog.models import (
     AIModel,
     Committee,
@@ -19,6 +20,26 @@ from catalog.models import (
 from catalog.search import facet_sets
 
 
+@per_generation
+def live_summaries(sets) -> dict:
+    """For each section's model: how many live items there are and when the newest was
+    published. The index asks for both of every section, which Django's sitemap answers with a
+    query each; these change only with the content, and are read once a generation."""
+    summaries = {
+        model: model.objects.live().aggregate(count=Count("pk"), latest=Max("published_at"))
+        for model in (Committee, Conversation)
+    }
+    for model, live in [(AIModel, sets.ai_models), (Topic, sets.topics)]:
+        latest = max((item.published_at for item in live), default=None)
+        summaries[model] = {"count": len(live), "latest": latest}
+    newest = Publication.objects.live().order_by("-published_at")
+    summaries[Publication] = {
+        "count": sets.live.bit_count(),
+        "latest": newest.values_list("published_at", flat=True).first(),
+    }
+    return summaries
+
+
 class LiveSitemap(Sitemap):
     """Every live object of one model, with its last publication date."""
 
@@ -26,28 +47,22 @@ class LiveSitemap(Sitemap):
     # Pages of a thousand keep each sitemap request light; the index lists them all.
     limit = 1000
 
+    def __init__(self, sets):
+        self.sets = sets
+
     def items(self):
         return self.model.objects.live().order_by("pk")
 
     def lastmod(self, item):
         return item.published_at
 
-    @cached_property
-    def summary(self):
-        """How many live items there are and when the newest was published: the index asks for
-        both of every section, which Django's sitemap answers with a query each."""
-        return self.model.objects.live().aggregate(count=Count("pk"), latest=Max("published_at"))
-
-    def live_count(self):
-        return self.summary["count"]
-
     def get_latest_lastmod(self):
-        return self.summary["latest"]
+        return live_summaries(self.sets)[self.model]["latest"]
 
     @property
     def paginator(self):
         paginator = Paginator(self._items(), self.limit)
-        paginator.count = self.live_count()  # a cached property: this is its value
+        paginator.count = live_summaries(self.sets)[self.model]["count"]  # a cached property
         return paginator
 
 
@@ -57,34 +72,13 @@ class PublicationSitemap(LiveSitemap):
     def items(self):
         return super().items().only("slug", "published_at")
 
-    def live_count(self):
-        """From the search's sets: counting thousands of live rows took longer than the rest."""
-        return facet_sets().live.bit_count()
 
-    def get_latest_lastmod(self):
-        """One probe of the date index."""
-        newest = self.items().order_by("-published_at")
-        return newest.values_list("published_at", flat=True).first()
-
-
-class InSetsSitemap(LiveSitemap):
-    """A section of the live objects the search's sets list (AI models, topics): counted and
-    dated from those lists."""
-
-    @cached_property
-    def summary(self):
-        live = getattr(facet_sets(), self.in_sets)
-        return {"count": len(live), "latest": max((o.published_at for o in live), default=None)}
-
-
-class AIModelSitemap(InSetsSitemap):
+class AIModelSitemap(LiveSitemap):
     model = AIModel
-    in_sets = "ai_models"
 
 
-class TopicSitemap(InSetsSitemap):
+class TopicSitemap(LiveSitemap):
     model = Topic
-    in_sets = "topics"
 
 
 class CommitteeSitemap(LiveSitemap):
@@ -125,6 +119,9 @@ class PageSitemap(Sitemap):
     """The hub, the indexes, people, the lifecycle and the evaluations: pages without a status
     of their own."""
 
+    def __init__(self, sets):
+        pass
+
     def items(self):
         urls = [slug_urls(viewname) for _, viewname in PAGE_DETAILS]
         pages = [reverse(f"catalog:{name}") for name in PAGE_LISTS]
@@ -134,7 +131,7 @@ class PageSitemap(Sitemap):
         return item
 
 
-SITEMAPS = {
+SECTIONS = {
     "pages": PageSitemap,
     "publications": PublicationSitemap,
     "models": AIModelSitemap,
@@ -142,3 +139,17 @@ SITEMAPS = {
     "committees": CommitteeSitemap,
     "conversations": ConversationSitemap,
 }
+
+
+def sections():
+    """This request's sitemap sections, sharing the generation's sets (read once a request)."""
+    sets = facet_sets()
+    return {name: section(sets) for name, section in SECTIONS.items()}
+
+
+def sitemap_index(request):
+    return sitemaps_views.index(request, sections(), sitemap_url_name="catalog:sitemap_section")
+
+
+def sitemap(request, section):
+    return sitemaps_views.sitemap(request, sections(), section=section)

@@ -1,10 +1,7 @@
-from django.contrib.sitemaps.views import index as sitemap_index
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 from django.views.generic import TemplateView
 
-from catalog import feeds, views
-from catalog.sitemaps import SITEMAPS
+from catalog import feeds, sitemaps, views
 from catalog.tables import FILE_FORMATS
 
 
@@ -103,13 +100,8 @@ urlpatterns = [
     path("lifecycle/<slug:slug>/", views.StageDetailView.as_view(), name="stage_detail"),
     path("feeds/publications.rss", feeds.PublicationFeed(), name="feed_rss"),
     path("feeds/publications.atom", feeds.AtomPublicationFeed(), name="feed_atom"),
-    path(
-        "sitemap.xml",
-        sitemap_index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "catalog:sitemap_section"},
-        name="sitemap",
-    ),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.sitemap, name="sitemap_section"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

@@ -16,6 +16,7 @@ from catalog.models import (
     ModelLineage,
     Person,
     Practice,
+    Publication,
     Relation,
     Stage,
     Status,
@@ -165,7 +166,7 @@ QUERY_BUDGETS = {
     "feed atom": 1,
     "model feed": 3,  # the model, the generation, the cards
     "topic feed": 3,
-    "sitemap": 7,  # the generation, and a query a section but for AI models and topics
+    "sitemap": 2,  # the generation, the pages' slugs; sections are summed once a generation
     "sitemap of publications": 2,
     "robots": 0,
 }
@@ -328,3 +329,18 @@ def test_unknown_address_gets_the_friendly_404(client, site):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_the_sitemap_index_dates_each_section_by_its_newest_live_item(client, site):
+    unpublished_twins(site)  # drafts and scheduled items, newer than everything live
+    newest = Publication.objects.live().order_by("-published_at").first()
+
+    index = client.get("/sitemap.xml").content.decode()
+
+    sections = ["pages", "publications", "models", "topics", "committees", "conversations"]
+    for name in sections:
+        assert f"http://testserver/sitemap-{name}.xml</loc>" in index
+    publications = index.split("sitemap-publications.xml</loc>")[1].split("</sitemap>")[0]
+    assert f"<lastmod>{newest.published_at.isoformat()}</lastmod>" in publications
+    assert "?p=2" not in index
+    assert client.get("/sitemap-publications.xml").content.count(b"<url>") == 3
