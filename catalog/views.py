@@ -193,9 +193,10 @@ class FilteredListView(StrictQueryMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        """The unfiltered list; the filter set's paginator reads the filtered page its own way."""
         if not self.filterset.is_valid():
             raise BadQuery(form_problems(self.filterset.form))
-        return self.filterset.qs
+        return self.filterset.queryset
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return self.filterset.paginator(per_page, **kwargs)
