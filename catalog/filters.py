@@ -1,5 +1,6 @@
 """The filters of the public lists; every value a visitor can put in a query string."""
 
+import copy
 from operator import itemgetter
 
 import django_filters
@@ -63,6 +64,15 @@ class NameChoiceField(QuickChoiceField):
 
 class ChoiceFilter(django_filters.ChoiceFilter):
     field_class = QuickChoiceField
+
+    def __deepcopy__(self, memo):
+        """A filter set copies each of its filters deeply on every request. These are never
+        changed but for the choices a set gives them, so a shallow copy with its own extras
+        does; a method filter is bound to the copy."""
+        clone = copy.copy(self)
+        clone.extra = dict(self.extra)
+        clone.method = self.method
+        return clone
 
 
 class NameChoiceFilter(ChoiceFilter):
