@@ -9,15 +9,8 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.choices import BaseChoiceIterator
 
 from catalog import listing, search
-from catalog.cards import live_publication_cards
 from catalog.models import Kind, Label, Publication
 from catalog.widgets import QuickSelect
-
-ORDERINGS = {
-    "newest": ("-published_at", "-pk"),
-    "oldest": ("published_at", "pk"),
-    "title": ("title", "pk"),
-}
 
 
 def uncopied(choices):
@@ -148,7 +141,7 @@ class PublicationFilter(django_filters.FilterSet):
         return queryset.filter(topics=self.topics[value].pk)
 
     def order_publications(self, queryset, name, value):
-        return queryset.order_by(*ORDERINGS[value])
+        return queryset.order_by(*listing.ORDERINGS[value])
 
     def live_set(self) -> int:
         """The live publications the valid filters leave, as a set."""
@@ -168,9 +161,6 @@ class PublicationFilter(django_filters.FilterSet):
     def live_count(self) -> int:
         return self.live_set().bit_count()
 
-    def newest_first(self) -> bool:
-        return self.form.cleaned_data.get("order") in (None, "", "newest")
-
     def through_links(self) -> bool:
         """Whether the list is narrowed by an AI model or topic: the database then joins a link
         table and sorts all it finds, where the other filters read its indexes of live rows."""
@@ -178,23 +168,14 @@ class PublicationFilter(django_filters.FilterSet):
         return bool(data.get("model") or data.get("topic"))
 
     def paginator(self, per_page, **kwargs):
-        """Pages of the list, each read the cheapest way for what is chosen."""
-        found = self.live_set()
-        if self.newest_first():
-            # The generation's own order; the database's indexes of live rows serve the first
-            # pages of a list it need not join to a link table.
-            shallow = None if self.through_links() else self.qs
-            return listing.NewestCardPaginator(
-                found, per_page, sets=self.sets, shallow=shallow, **kwargs
-            )
-        rows = self.qs
-        if found.bit_count() <= listing.FEW:
-            # So few that sorting them by key beats joining the link tables to find them.
-            keys = search.bits_members(found)
-            order = ORDERINGS[self.form.cleaned_data["order"]]
-            rows = live_publication_cards().filter(pk__in=keys).order_by(*order)
-        count = found.bit_count()
-        return listing.CardPaginator(rows, per_page, sets=self.sets, count=count, **kwargs)
+        """Pages of the list in the chosen order, which the generation keeps. Newest first, the
+        database's indexes of live rows serve the first pages of a list it need not join to a
+        link table as quickly."""
+        order = self.form.cleaned_data.get("order") or "newest"
+        shallow = self.qs if order == "newest" and not self.through_links() else None
+        return listing.CardPaginator(
+            self.live_set(), per_page, sets=self.sets, order=order, shallow=shallow, **kwargs
+        )
 
 
 class NewsFilter(PublicationFilter):

@@ -15,7 +15,9 @@ those columns only, and the models' names in one query, not through Django's pre
 import functools
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
+import numpy as np
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
@@ -33,11 +35,14 @@ from catalog.models import (
     slug_urls,
 )
 
-# From this far down a list, a page's keys are read off the index first and then its rows:
-# OFFSET would build every skipped row (4 ms for page 50 of a 10,000-publication list).
-KEYS_FIRST_FROM = 200
-# Up to how many publications a list sorted otherwise than newest first is read by key.
-FEW = 200
+# The orders a list offers, as the database sorts.
+ORDERINGS = {
+    "newest": ("-published_at", "-pk"),
+    "oldest": ("published_at", "pk"),
+    "title": ("title", "pk"),
+}
+# How far down a list a `shallow` queryset serves its pages (see CardPaginator).
+SHALLOW_PAGES = 200
 # Written out, as are the other small reads below: the ORM spent several times as long
 # building these queries as the database spent answering them.
 ADDENDA_KEYS = (
@@ -177,13 +182,30 @@ def sets_by_owner(links, owner) -> dict:
     return {owner_pk: search.bits_of(keys) for owner_pk, keys in found.items()}
 
 
-class CardPaginator(Paginator):
-    """Pages of publication cards, counted beforehand (`live_count`): no count query."""
+@per_generation
+def live_orders(sets) -> dict:
+    """The live publications in each order a list offers, as arrays of keys: newest first (the
+    search's own), oldest first (its reverse) and by title, which the database sorts, once a
+    generation, so that titles sort as its collation says."""
+    by_title = Publication.objects.live().order_by(*ORDERINGS["title"]).values_list("pk")
+    rows = fetch(*by_title.query.sql_with_params())
+    return {
+        "newest": sets.newest,
+        "oldest": sets.newest[::-1],
+        "title": np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=len(rows)),
+    }
 
-    def __init__(self, object_list, per_page, *, sets, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.sets = sets
-        self.count = count  # Paginator.count is a cached property: this is its value
+
+class CardPaginator(Paginator):
+    """Pages of the cards of a set of live publications, in one of the orders the generation
+    keeps (`live_orders`): a page's keys take no query, and its count is the set's (a query
+    joining a link table sorted all of an AI model's or a practice's publications for every
+    page, and counted them too)."""
+
+    def __init__(self, bits, per_page, *, sets, order="newest", shallow=None, **kwargs):
+        super().__init__((), per_page, **kwargs)
+        self.bits, self.sets, self.order, self.shallow = bits, sets, order, shallow
+        self.count = bits.bit_count()  # Paginator.count is a cached property: this is its value
 
     def page(self, number):
         number = self.validate_number(number)
@@ -194,23 +216,9 @@ class CardPaginator(Paginator):
         return self._get_page(cards_with_models(self.rows(bottom, top), self.sets), number, self)
 
     def rows(self, bottom, top):
-        if bottom < KEYS_FIRST_FROM:
-            return self.object_list[bottom:top]
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return card_rows(keys)
-
-
-class NewestCardPaginator(CardPaginator):
-    """Pages of the cards of a set of live publications, newest first: the search's sets keep
-    the live publications in that order, so a page's keys take no query (a query joining a link
-    table sorted all of an AI model's or a practice's publications for every page)."""
-
-    def __init__(self, bits, per_page, *, sets, shallow=None, **kwargs):
-        super().__init__((), per_page, sets=sets, count=bits.bit_count(), **kwargs)
-        self.bits, self.shallow = bits, shallow
-
-    def rows(self, bottom, top):
-        """A `shallow` queryset of the same rows, if given, serves pages near the top."""
-        if self.shallow is not None and bottom < KEYS_FIRST_FROM:
+        """A `shallow` queryset of the same rows in the same order, if given, serves the pages
+        near the top."""
+        if self.shallow is not None and bottom < SHALLOW_PAGES:
             return self.shallow[bottom:top]
-        return card_rows(self.sets.newest_first(self.bits, bottom, top))
+        keys = search.in_order(live_orders(self.sets)[self.order], self.bits, bottom, top)
+        return card_rows(keys)

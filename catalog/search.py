@@ -704,16 +704,22 @@ class FacetSets:
 
     def newest_first(self, bits: int, start: int, stop: int) -> list[int]:
         """The keys in a set of live publications, from the start-th newest to the stop-th."""
-        flags = key_flags(bits)
-        # Only as far down the order as the set's share says it takes, twice over, at first.
-        read = 2 * stop * len(self.newest) // max(bits.bit_count(), 1) + 64
-        while True:
-            newest = self.newest[:read]
-            newest = newest[newest < flags.size]  # keys past the set's last are not in it
-            found = newest[flags[newest] == 1]
-            if len(found) >= stop or read >= len(self.newest):
-                return found[start:stop].tolist()
-            read *= 4
+        return in_order(self.newest, bits, start, stop)
+
+
+def in_order(order: np.ndarray, bits: int, start: int, stop: int) -> list[int]:
+    """The start-th to the stop-th keys of a set of live publications in an `order` of all of
+    them (an array of keys)."""
+    flags = key_flags(bits)
+    # Only as far down the order as the set's share says it takes, twice over, at first.
+    read = 2 * stop * len(order) // max(bits.bit_count(), 1) + 64
+    while True:
+        keys = order[:read]
+        keys = keys[keys < flags.size]  # keys past the set's last are not in it
+        found = keys[flags[keys] == 1]
+        if len(found) >= stop or read >= len(order):
+            return found[start:stop].tolist()
+        read *= 4
 
 
 def facet_sets_make(token: str) -> FacetSets:

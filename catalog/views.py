@@ -29,7 +29,6 @@ from catalog.charts import BarChart, bar_chart
 from catalog.filters import NewsFilter, PublicationFilter, form_problems, query_problems
 from catalog.listing import (
     CardPaginator,
-    NewestCardPaginator,
     link_sets,
     linked_in_sets,
     live_addenda_keys,
@@ -175,7 +174,7 @@ class PaginatedDetailView(GenerationSetsMixin, StrictQueryMixin, DetailView):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        paginator = NewestCardPaginator(self.get_publication_set(), PAGE_SIZE, sets=self.sets)
+        paginator = CardPaginator(self.get_publication_set(), PAGE_SIZE, sets=self.sets)
         page = paginate(self.request, paginator)
         return super().get_context_data(page_obj=page, publications=page.object_list, **kwargs)
 

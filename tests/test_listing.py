@@ -13,7 +13,7 @@ from django.utils import timezone
 from catalog import listing
 from catalog.cards import cards_with_models, live_publication_cards
 from catalog.filters import NewsFilter, PublicationFilter
-from catalog.listing import CardPaginator, NewestCardPaginator
+from catalog.listing import CardPaginator
 from catalog.models import Committee, Kind, Label, Practice, Publication, Stage, Status
 from catalog.search import facet_sets
 from tests.factories import make_model, make_publication, make_topic
@@ -125,7 +125,7 @@ def test_detail_pages_list_their_live_publications_newest_first(mixed):
         *((listing.live_with(sets, topic=t.pk), {"topics": t}) for t in mixed["topics"]),
     ]
     for bits, linked in cases:
-        ours = NewestCardPaginator(bits, 3, sets=sets)
+        ours = CardPaginator(bits, 3, sets=sets)
         plain = Paginator(live.filter(**linked).values_list("pk", flat=True), 3)
 
         assert ours.count == plain.count
@@ -133,18 +133,14 @@ def test_detail_pages_list_their_live_publications_newest_first(mixed):
             assert [card.pk for card in ours.page(number)] == list(plain.page(number))
 
 
-@pytest.mark.parametrize(
-    "order", [("-published_at", "-pk"), ("published_at", "pk"), ("title", "pk")]
-)
-def test_deep_pages_list_what_offset_would(mixed, monkeypatch, order):
-    monkeypatch.setattr(listing, "KEYS_FIRST_FROM", 5)
-    rows = live_publication_cards().order_by(*order)
+@pytest.mark.parametrize("order", ["newest", "oldest", "title"])
+def test_the_generation_keeps_the_live_publications_in_each_order_a_list_offers(mixed, order):
     sets = facet_sets()
-    ours = CardPaginator(rows, 4, sets=sets, count=rows.count())
-    plain = Paginator(rows, 4)
+    ours = CardPaginator(sets.live, 4, sets=sets, order=order)
+    plain = Paginator(Publication.objects.live().order_by(*listing.ORDERINGS[order]), 4)
 
     for number in plain.page_range:
-        expected = [row[0] for row in plain.page(number)]
+        expected = [publication.pk for publication in plain.page(number)]
         assert [card.pk for card in ours.page(number)] == expected, number
 
 
@@ -186,24 +182,10 @@ def test_related_publications_are_the_newest_sharing_a_live_model_or_topic(mixed
         assert related == [item.pk for item in expected]
 
 
-def test_lists_newest_first_page_what_their_filters_select(mixed):
-    model, topic = mixed["ai_models"][0], mixed["topics"][0]
-    for query in ["", "kind=news", f"model={model.slug}", f"topic={topic.slug}&label=safety"]:
-        found = PublicationFilter(QueryDict(query), queryset=live_publication_cards())
-        assert found.is_valid() and found.newest_first()
-        ours = NewestCardPaginator(found.live_set(), 3, sets=found.sets)
-        plain = Paginator(found.qs.values_list("pk", flat=True), 3)
-
-        assert ours.count == plain.count, query
-        for number in plain.page_range:
-            assert [card.pk for card in ours.page(number)] == list(plain.page(number)), query
-
-
 @pytest.mark.parametrize("order", ["newest", "oldest", "title"])
-@pytest.mark.parametrize("few", [0, 10**6], ids=["joined", "by key"])
-def test_every_ordering_pages_what_the_filters_select(mixed, monkeypatch, order, few):
-    monkeypatch.setattr(listing, "FEW", few)
-    monkeypatch.setattr(listing, "KEYS_FIRST_FROM", 4)  # deep pages from the second on
+@pytest.mark.parametrize("shallow", [0, 10**6], ids=["from the sets", "shallow by query"])
+def test_every_ordering_pages_what_the_filters_select(mixed, monkeypatch, order, shallow):
+    monkeypatch.setattr(listing, "SHALLOW_PAGES", shallow)
     model, topic = mixed["ai_models"][1], mixed["topics"][1]
     for query in ["", "kind=research", f"model={model.slug}", f"topic={topic.slug}&label=product"]:
         found = PublicationFilter(QueryDict(f"{query}&order={order}"), live_publication_cards())
