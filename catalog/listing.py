@@ -23,7 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 from catalog import search
-from catalog.cards import Link, card_rows, cards_with_models, fetch, links
+from catalog.cards import Link, card_rows, cards_with_models, fetch, links, marks
 from catalog.models import (
     Committee,
     Determination,
@@ -54,6 +54,10 @@ PUBLICATION_PRACTICES = (
     f"JOIN {Stage._meta.db_table} stage ON stage.id = practice.stage_id "
     f"JOIN {Publication.practices.through._meta.db_table} link ON link.practice_id = practice.id "
     "WHERE link.publication_id = %s ORDER BY stage.position, practice.position, practice.name"
+)
+LIVE_COMMITTEES = (
+    f"SELECT id, name, slug, mandate FROM {Committee._meta.db_table} "
+    "WHERE id IN ({}) AND status = %s AND published_at <= %s"
 )
 PUBLICATION_COMMITTEES = (
     f"SELECT committee.name, committee.slug FROM {Committee._meta.db_table} committee "
@@ -95,6 +99,29 @@ def live_committee_links(publication) -> list[Link]:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = fetch(PUBLICATION_COMMITTEES, [publication.pk, Status.PUBLISHED, now])
     return links(rows, "catalog:committee_detail")
+
+
+def live_publication_columns(sets, keys) -> dict:
+    """{key: (title, slug, summary, parent key)} of those of these publications that are live,
+    and of their live parents (whose cards name them)."""
+    live = [pk for pk in keys if sets.live >> pk & 1]
+    columns = ["pk", "title", "slug", "summary", "parent_id"]
+    rows = Publication.objects.filter(pk__in=live).values_list(*columns)
+    found = {pk: rest for pk, *rest in rows}
+    parents = {parent for *_, parent in found.values() if parent and sets.live >> parent & 1}
+    if parents - set(found):  # a parent that is not among the keys
+        rows = Publication.objects.filter(pk__in=parents - set(found)).values_list(*columns)
+        found |= {pk: rest for pk, *rest in rows}
+    return found
+
+
+def live_committee_columns(keys) -> dict:
+    """{key: (name, slug, mandate)} of those of these committees that are live."""
+    if not keys:
+        return {}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = fetch(LIVE_COMMITTEES.format(marks(keys)), [*keys, Status.PUBLISHED, now])
+    return {pk: rest for pk, *rest in rows}
 
 
 def live_with(sets, **chosen) -> int:

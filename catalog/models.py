@@ -61,11 +61,6 @@ def is_live_q(prefix=""):
     return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
 
 
-def is_live_row(status, published_at, now) -> bool:
-    """The rule of `live()`, for a row read as columns (e.g. through a join that may be empty)."""
-    return status == Status.PUBLISHED and published_at is not None and published_at <= now
-
-
 class PublishableQuerySet(models.QuerySet):
     def live(self):
         """What a visitor may see: published, and dated now or earlier."""
