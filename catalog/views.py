@@ -540,9 +540,7 @@ class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
         determinations = []
         if self.object.pk in live_sourced(self.sets).determination_committees:
             determinations = live_determinations().filter(committee=self.object)
-        rows = self.object.memberships.values_list(
-            "person__name", "person__slug", "role", "term_start", "term_end"
-        )
+        rows = fetch(COMMITTEE_MEMBERS, [self.object.pk])
         url = slug_urls("catalog:person_detail")
         return super().get_context_data(
             memberships=[
@@ -552,6 +550,14 @@ class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
             determinations=determinations,
             **kwargs,
         )
+
+
+COMMITTEE_MEMBERS = (
+    "SELECT person.name, person.slug, member.role, member.term_start, member.term_end "
+    f"FROM {Membership._meta.db_table} member "
+    f"JOIN {Person._meta.db_table} person ON person.id = member.person_id "
+    "WHERE member.committee_id = %s ORDER BY member.position, person.name"
+)
 
 
 class Member(NamedTuple):
