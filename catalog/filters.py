@@ -161,20 +161,11 @@ class PublicationFilter(django_filters.FilterSet):
     def live_count(self) -> int:
         return self.live_set().bit_count()
 
-    def through_links(self) -> bool:
-        """Whether the list is narrowed by an AI model or topic: the database then joins a link
-        table and sorts all it finds, where the other filters read its indexes of live rows."""
-        data = self.form.cleaned_data
-        return bool(data.get("model") or data.get("topic"))
-
     def paginator(self, per_page, **kwargs):
-        """Pages of the list in the chosen order, which the generation keeps. Newest first, the
-        database's indexes of live rows serve the first pages of a list it need not join to a
-        link table as quickly."""
+        """Pages of the list in the chosen order, which the generation keeps."""
         order = self.form.cleaned_data.get("order") or "newest"
-        shallow = self.qs if order == "newest" and not self.through_links() else None
         return listing.CardPaginator(
-            self.live_set(), per_page, sets=self.sets, order=order, shallow=shallow, **kwargs
+            self.live_set(), per_page, sets=self.sets, order=order, **kwargs
         )
 
 

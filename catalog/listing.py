@@ -41,8 +41,6 @@ ORDERINGS = {
     "oldest": ("published_at", "pk"),
     "title": ("title", "pk"),
 }
-# How far down a list a `shallow` queryset serves its pages (see CardPaginator).
-SHALLOW_PAGES = 200
 # Written out, as are the other small reads below: the ORM spent several times as long
 # building these queries as the database spent answering them.
 ADDENDA_KEYS = (
@@ -229,9 +227,9 @@ class CardPaginator(Paginator):
     joining a link table sorted all of an AI model's or a practice's publications for every
     page, and counted them too)."""
 
-    def __init__(self, bits, per_page, *, sets, order="newest", shallow=None, **kwargs):
+    def __init__(self, bits, per_page, *, sets, order="newest", **kwargs):
         super().__init__((), per_page, **kwargs)
-        self.bits, self.sets, self.order, self.shallow = bits, sets, order, shallow
+        self.bits, self.sets, self.order = bits, sets, order
         self.count = bits.bit_count()  # Paginator.count is a cached property: this is its value
 
     def page(self, number):
@@ -243,9 +241,5 @@ class CardPaginator(Paginator):
         return self._get_page(cards_with_models(self.rows(bottom, top), self.sets), number, self)
 
     def rows(self, bottom, top):
-        """A `shallow` queryset of the same rows in the same order, if given, serves the pages
-        near the top."""
-        if self.shallow is not None and bottom < SHALLOW_PAGES:
-            return self.shallow[bottom:top]
         keys = search.in_order(live_orders(self.sets)[self.order], self.bits, bottom, top)
         return card_rows(keys)

@@ -183,9 +183,7 @@ def test_related_publications_are_the_newest_sharing_a_live_model_or_topic(mixed
 
 
 @pytest.mark.parametrize("order", ["newest", "oldest", "title"])
-@pytest.mark.parametrize("shallow", [0, 10**6], ids=["from the sets", "shallow by query"])
-def test_every_ordering_pages_what_the_filters_select(mixed, monkeypatch, order, shallow):
-    monkeypatch.setattr(listing, "SHALLOW_PAGES", shallow)
+def test_every_ordering_pages_what_the_filters_select(mixed, order):
     model, topic = mixed["ai_models"][1], mixed["topics"][1]
     for query in ["", "kind=research", f"model={model.slug}", f"topic={topic.slug}&label=product"]:
         found = PublicationFilter(QueryDict(f"{query}&order={order}"), live_publication_cards())

@@ -143,7 +143,7 @@ def test_every_page_answers(client, site):
 QUERY_BUDGETS = {
     "hub": 8,  # the generation, the hub, its stages, conversations, news; and its "Go deeper"
     # cards: their keys, the publications' columns and the committees'.
-    "publication list": 3,  # the generation, the page's cards, their AI models
+    "publication list": 3,  # the generation, the page's cards by key, their AI models
     "publication list, filtered": 3,
     "publication list, page 2": 3,
     "news list": 3,
