@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from catalog.cards import card_rows, live_publication_cards, publication_cards
+from catalog.cards import card_rows, publication_cards
 from catalog.listing import live_with
 from catalog.models import AIModel, Topic
 from catalog.search import facet_sets
@@ -51,7 +51,8 @@ class PublicationFeed(Feed):
         return reverse("catalog:publication_list")
 
     def items(self, obj):
-        return live_publication_cards()[:FEED_SIZE]
+        sets = facet_sets()
+        return card_rows(sets.newest_first(sets.live, 0, FEED_SIZE))
 
     def item_pubdate(self, item):
         return item.published_at  # Django's feed view sets Last-Modified when this exists

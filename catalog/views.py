@@ -212,13 +212,12 @@ class HubView(GenerationSetsMixin, TemplateView):
         context = super().get_context_data(hub=hub, **kwargs)
         if hub is None:
             return context
+        news = self.sets.newest_first(live_with(self.sets, kind=Kind.NEWS), 0, hub.news_count)
         context.update(
             stages=lifecycle_stages(),
             topics=[topic for topic in self.sets.topics if topic.featured],
             conversations=Conversation.objects.live(),
-            news=publication_cards(
-                live_publication_cards().filter(kind=Kind.NEWS)[: hub.news_count]
-            ),
+            news=publication_cards(card_rows(news)),
             features=hub_features(hub, self.sets),
         )
         return context

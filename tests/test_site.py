@@ -163,8 +163,8 @@ QUERY_BUDGETS = {
     "lifecycle": 2,
     "stage": 2,
     "practice": 4,
-    "feed rss": 1,
-    "feed atom": 1,
+    "feed rss": 2,  # the generation, the cards
+    "feed atom": 2,
     "model feed": 3,  # the model, the generation, the cards
     "topic feed": 3,
     "sitemap": 2,  # the generation, the pages' slugs; sections are summed once a generation
