@@ -1,4 +1,22 @@
+import os
+
 import pytest
+
+SKIPPED = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        SKIPPED.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With CI=true nothing may be skipped: a skip fails the run, naming what skipped."""
+    if os.environ.get("CI") == "true" and SKIPPED and exitstatus == pytest.ExitCode.OK:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.ensure_newline()
+        reporter.write_line(f"FAILED: CI=true and {len(SKIPPED)} skipped: {', '.join(SKIPPED)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)
