@@ -37,6 +37,7 @@ from catalog.listing import (
     live_publication_columns,
     live_sourced,
     live_with,
+    per_generation,
     practice_links,
     related_keys,
 )
@@ -208,19 +209,46 @@ class HubView(GenerationSetsMixin, TemplateView):
     template_name = "catalog/hub.html"
 
     def get_context_data(self, **kwargs):
-        hub = HubPage.objects.first()
-        context = super().get_context_data(hub=hub, **kwargs)
-        if hub is None:
+        content = hub_content(self.sets)
+        context = super().get_context_data(hub=content.hub, **kwargs)
+        if content.hub is None:
             return context
-        news = self.sets.newest_first(live_with(self.sets, kind=Kind.NEWS), 0, hub.news_count)
         context.update(
-            stages=lifecycle_stages(),
+            stages=content.stages,
             topics=[topic for topic in self.sets.topics if topic.featured],
-            conversations=Conversation.objects.live(),
-            news=publication_cards(card_rows(news)),
-            features=hub_features(hub, self.sets),
+            conversations=content.conversations,
+            news=content.news,
+            features=content.features,
         )
         return context
+
+
+class HubContent(NamedTuple):
+    """What the hub shows besides the topics, as read for a generation of the content."""
+
+    hub: HubPage | None
+    stages: list
+    conversations: list
+    news: list
+    features: list
+
+
+@per_generation
+def hub_content(sets) -> HubContent:
+    """The hub page and its lists, read on the first request of a generation: every edit, and
+    every scheduled item going live, starts a new one, so none of them can be stale or early,
+    and the hub's other requests make no query but the generation's."""
+    hub = HubPage.objects.first()
+    if hub is None:
+        return HubContent(None, [], [], [], [])
+    news = sets.newest_first(live_with(sets, kind=Kind.NEWS), 0, hub.news_count)
+    return HubContent(
+        hub,
+        stages=lifecycle_stages(),
+        conversations=list(Conversation.objects.live()),
+        news=publication_cards(card_rows(news)),
+        features=hub_features(hub, sets),
+    )
 
 
 class StageEntry(NamedTuple):

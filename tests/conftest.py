@@ -67,6 +67,25 @@ def page_query_count(client, page_cache_off):
     return count
 
 
+@pytest.fixture
+def first_query_count(client, page_cache_off):
+    """How many queries a page makes on the first request after a change to the content, which
+    reads again what is kept for a generation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pagecache.generation import generation_end
+
+    def count(url):
+        generation_end()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(queries)
+
+    return count
+
+
 @pytest.fixture(autouse=True)
 def demo_credentials_in_scratch_folder(monkeypatch, tmp_path):
     """ensure_admin keeps the demo users' generated passwords here, not in the project folder."""
