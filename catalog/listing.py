@@ -23,7 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 from catalog import search
-from catalog.cards import Link, card_rows, cards_with_models, fetch, links, marks
+from catalog.cards import Link, card_rows, cards_with_models, fetch, marks
 from catalog.models import (
     Committee,
     Determination,
@@ -43,26 +43,23 @@ ORDERINGS = {
 }
 # Written out, as are the other small reads below: the ORM spent several times as long
 # building these queries as the database spent answering them.
-ADDENDA_KEYS = (
-    f"SELECT id FROM {Publication._meta.db_table} WHERE parent_id = %s "
+ADDENDA = (
+    f"SELECT id, parent_id FROM {Publication._meta.db_table} WHERE parent_id IS NOT NULL "
     "ORDER BY published_at DESC, id DESC"
 )
-PUBLICATION_PRACTICES = (
-    f"SELECT stage.name, practice.name, practice.slug FROM {Practice._meta.db_table} practice "
+PRACTICES = (
+    f"SELECT practice.id, stage.name, practice.name, practice.slug "
+    f"FROM {Practice._meta.db_table} practice "
     f"JOIN {Stage._meta.db_table} stage ON stage.id = practice.stage_id "
-    f"JOIN {Publication.practices.through._meta.db_table} link ON link.practice_id = practice.id "
-    "WHERE link.publication_id = %s ORDER BY stage.position, practice.position, practice.name"
+    "ORDER BY stage.position, practice.position, practice.name"
 )
 LIVE_COMMITTEES = (
     f"SELECT id, name, slug, mandate FROM {Committee._meta.db_table} "
     "WHERE id IN ({}) AND status = %s AND published_at <= %s"
 )
-PUBLICATION_COMMITTEES = (
-    f"SELECT committee.name, committee.slug FROM {Committee._meta.db_table} committee "
-    f"JOIN {Committee.publications.through._meta.db_table} link "
-    "ON link.committee_id = committee.id "
-    "WHERE link.publication_id = %s AND committee.status = %s AND committee.published_at <= %s "
-    "ORDER BY committee.name"
+ALL_LIVE_COMMITTEES = (
+    f"SELECT id, name, slug FROM {Committee._meta.db_table} "
+    "WHERE status = %s AND published_at <= %s ORDER BY name"
 )
 
 
@@ -82,21 +79,27 @@ def related_keys(sets, publication, ai_models, topics, *, leave_out=(), count=4)
 
 def live_addenda_keys(sets, publication) -> list[int]:
     """The keys of a system card's live addenda, newest first."""
-    return [pk for (pk,) in fetch(ADDENDA_KEYS, [publication.pk]) if sets.live >> pk & 1]
+    return link_indexes(sets).addenda.get(publication.pk, [])
 
 
-def practice_links(publication) -> list[Link]:
-    """The lifecycle practices a publication belongs to, named with their stage."""
-    url = slug_urls("catalog:practice_detail")
-    rows = fetch(PUBLICATION_PRACTICES, [publication.pk])
-    return [Link(f"{stage}: {name}", url(slug)) for stage, name, slug in rows]
+def practice_links(sets, publication) -> list[Link]:
+    """The lifecycle practices a publication belongs to, named with their stage, in order."""
+    practices = link_sets(sets).practices
+    return [
+        link
+        for pk, link in link_indexes(sets).practices
+        if practices.get(pk, 0) >> publication.pk & 1
+    ]
 
 
-def live_committee_links(publication) -> list[Link]:
-    """The live committees a publication is linked to."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = fetch(PUBLICATION_COMMITTEES, [publication.pk, Status.PUBLISHED, now])
-    return links(rows, "catalog:committee_detail")
+def live_committee_links(sets, publication) -> list[Link]:
+    """The live committees a publication is linked to, by name."""
+    committees = link_sets(sets).committees
+    return [
+        link
+        for pk, link in link_indexes(sets).committees
+        if committees.get(pk, 0) >> publication.pk & 1
+    ]
 
 
 def live_publication_columns(sets, keys) -> dict:
@@ -193,6 +196,37 @@ def link_sets(sets) -> LinkSets:
         practices=sets_by_owner(Publication.practices.through, "practice"),
         committees=sets_by_owner(Committee.publications.through, "committee"),
     )
+
+
+@dataclass(frozen=True)
+class LinkIndexes:
+    """What a publication's page names besides its cards: the live addenda of each system card
+    (newest first), every practice (with its stage) and every live committee, in the order the
+    page lists them; which of them a publication has is a bit test of `link_sets`."""
+
+    addenda: dict
+    practices: list
+    committees: list
+
+
+@per_generation
+def link_indexes(sets) -> LinkIndexes:
+    addenda = defaultdict(list)
+    for pk, parent in fetch(ADDENDA):
+        if sets.live >> pk & 1:
+            addenda[parent].append(pk)
+    practice_url = slug_urls("catalog:practice_detail")
+    practices = [
+        (pk, Link(f"{stage}: {name}", practice_url(slug)))
+        for pk, stage, name, slug in fetch(PRACTICES)
+    ]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    committee_url = slug_urls("catalog:committee_detail")
+    committees = [
+        (pk, Link(name, committee_url(slug)))
+        for pk, name, slug in fetch(ALL_LIVE_COMMITTEES, [Status.PUBLISHED, now])
+    ]
+    return LinkIndexes(dict(addenda), practices, committees)
 
 
 def sets_by_owner(links, owner) -> dict:

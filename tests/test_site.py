@@ -147,7 +147,8 @@ QUERY_BUDGETS = {
     "publication list, filtered": 3,
     "publication list, page 2": 3,
     "news list": 3,
-    "publication": 9,  # 7, and the evaluations and determinations it states
+    "publication": 6,  # the generation, it, its cards and their AI models; its evaluations and
+    # determinations (practices, committees, addenda: bit tests of sets kept a generation)
     "model families": 2,
     "model timeline": 1,
     "model": 8,  # 6, and its evaluation results and Preparedness determinations
