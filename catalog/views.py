@@ -596,44 +596,59 @@ class Member(NamedTuple):
     term_end: date | None
 
 
-def live_roles(people) -> dict:
-    """Each person's roles on live committees, as (role, committee link), in one query."""
-    rows = (
-        Membership.objects.filter(is_live_q("committee__"), person__in=people)
+class PeopleLinks(NamedTuple):
+    """Each person's roles on live committees, as (role, committee link) in the committees'
+    order, and the live conversations they speak in, in the conversations' order."""
+
+    roles: dict
+    conversations: dict
+
+
+@per_generation
+def people_links(sets) -> PeopleLinks:
+    """Read once a generation: a person's page otherwise built two queries through four tables."""
+    memberships = (
+        Membership.objects.filter(is_live_q("committee__"))
         .order_by("position", "pk")
         .values_list("person_id", "role", "committee__name", "committee__slug")
     )
-    url = slug_urls("catalog:committee_detail")
+    committee_url = slug_urls("catalog:committee_detail")
     roles = defaultdict(list)
-    for person, role, name, slug in rows:
-        roles[person].append((role, Link(name, url(slug))))
-    return roles
+    for person, role, name, slug in memberships:
+        roles[person].append((role, Link(name, committee_url(slug))))
+    speakers = (
+        Conversation.speakers.through.objects.filter(is_live_q("conversation__"))
+        .order_by("conversation__position", "-conversation__published_at", "conversation__pk")
+        .values_list("person_id", "conversation__title", "conversation__slug")
+    )
+    conversation_url = slug_urls("catalog:conversation_detail")
+    conversations = defaultdict(list)
+    for person, title, slug in speakers:
+        conversations[person].append(Link(title, conversation_url(slug)))
+    return PeopleLinks(dict(roles), dict(conversations))
 
 
-class PersonListView(StrictQueryMixin, ListView):
+class PersonListView(GenerationSetsMixin, StrictQueryMixin, ListView):
     paginate_by = PAGE_SIZE
     queryset = Person.objects.all()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         people = list(context["object_list"])
-        roles = live_roles([person.pk for person in people])
+        roles = people_links(self.sets).roles
         for person in people:
-            person.live_roles = roles[person.pk]
+            person.live_roles = roles.get(person.pk, [])
         return {**context, "object_list": people}
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(GenerationSetsMixin, DetailView):
     queryset = Person.objects.all()
 
     def get_context_data(self, **kwargs):
-        person = self.object
+        found = people_links(self.sets)
         return super().get_context_data(
-            roles=live_roles([person.pk])[person.pk],
-            conversations=links(
-                Conversation.objects.live().filter(speakers=person).values_list("title", "slug"),
-                "catalog:conversation_detail",
-            ),
+            roles=found.roles.get(self.object.pk, []),
+            conversations=found.conversations.get(self.object.pk, []),
             **kwargs,
         )
 

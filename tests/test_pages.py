@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from catalog.models import (
     Committee,
+    Conversation,
     HubFeature,
     Kind,
     Label,
@@ -305,3 +306,38 @@ def test_a_committee_page_lists_its_members_with_role_and_term(client):
         'January 2023</time>, until <time datetime="2024-06-30">June 2024</time>)'
     ) in html
     assert html.index("Zico Kolter") < html.index("Ada Member")
+
+
+def test_a_person_page_lists_live_committees_and_conversations_only(client):
+    now = timezone.now()
+    person = Person.objects.create(name="Zico Kolter", slug="zico-kolter")
+    for name, fields in [
+        ("Safety Board", {}),
+        ("Draft Board", {"status": Status.DRAFT}),
+        ("Future Board", {"published_at": now + timedelta(days=1)}),
+    ]:
+        committee = Committee.objects.create(
+            name=name,
+            slug=name.lower().replace(" ", "-"),
+            **{"status": Status.PUBLISHED, "published_at": now - timedelta(days=1), **fields},
+        )
+        Membership.objects.create(committee=committee, person=person, role=f"Chair of {name}")
+        conversation = Conversation.objects.create(
+            title=f"Talk on {name}",
+            slug=f"talk-{committee.slug}",
+            **{"status": Status.PUBLISHED, "published_at": now - timedelta(days=1), **fields},
+        )
+        conversation.speakers.add(person)
+
+    html = client.get("/people/zico-kolter/").content.decode()
+
+    assert '<a href="/committees/safety-board/">Safety Board</a>, Chair of Safety Board' in html
+    assert '<a href="/conversations/talk-safety-board/">Talk on Safety Board</a>' in html
+    assert "Draft Board" not in html
+    assert "Future Board" not in html
+
+    draft = Committee.objects.get(slug="draft-board")
+    draft.status = Status.PUBLISHED
+    draft.save()
+
+    assert "Chair of Draft Board" in client.get("/people/zico-kolter/").content.decode()

@@ -158,7 +158,7 @@ QUERY_BUDGETS = {
     "committee list": 2,
     "committee": 6,  # 5, and the determinations it made
     "person list": 3,
-    "person": 3,
+    "person": 2,  # the person, the generation (roles and conversations are kept a generation)
     "conversation list": 3,
     "conversation": 2,
     "lifecycle": 2,
