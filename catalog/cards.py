@@ -74,24 +74,16 @@ def publication_cards(rows) -> list[PublicationCard]:
 
 
 def cards_with_models(rows, sets) -> list[PublicationCard]:
-    """Cards of the rows, each with `live_ai_models`: links to its live AI models, by name. The
-    links are read as keys alone; the models are those of the search's sets (`sets.ai_models`)."""
+    """Cards of the rows, each with `live_ai_models`: links to its live AI models, by name, as
+    the search's sets of the generation hold them (`FacetSets.models_of`), with no query."""
     cards = publication_cards(rows)
-    if not cards:
-        return cards
-    by_pk = {card.pk: card for card in cards}
-    live_models = {model.pk: model for model in sets.ai_models}
-    model_links = {}
     url = slug_urls("catalog:model_detail")
-    links = link_rows(Publication.ai_models.through, ["publication", "aimodel"], publication=by_pk)
-    for pk, model_pk in links:
-        if model_pk in live_models:
-            if model_pk not in model_links:
-                model = live_models[model_pk]
-                model_links[model_pk] = Link(model.name, url(model.slug))
-            by_pk[pk].live_ai_models.append(model_links[model_pk])
-    for card in cards:
-        card.live_ai_models.sort(key=by_name)
+    model_links = {}
+    for card, models in zip(cards, sets.models_of([card.pk for card in cards]), strict=True):
+        for model in models:
+            if model.pk not in model_links:
+                model_links[model.pk] = Link(model.name, url(model.slug))
+            card.live_ai_models.append(model_links[model.pk])
     return cards
 
 
@@ -120,17 +112,3 @@ def aware_date(row):
     if row[6].tzinfo is None:
         return (*row[:6], row[6].replace(tzinfo=UTC))
     return row
-
-
-def link_rows(links, columns, **where) -> list[tuple]:
-    """Rows of a link table (a many-to-many's through model): the `columns` of those whose one
-    `where` field is among the values given. Written out, because the ORM took ten times as long
-    to build these queries as the database took to answer them, on every list page."""
-    [(field, values)] = where.items()
-    values = list(values)
-    meta = links._meta
-    return fetch(
-        f"SELECT {', '.join(meta.get_field(name).column for name in columns)} "
-        f"FROM {meta.db_table} WHERE {meta.get_field(field).column} IN ({marks(values)})",
-        values,
-    )

@@ -432,8 +432,9 @@ class PostgreSQLEngine:
     RANKS_AMONG_NEWEST = True
     HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12"
 
-    def __init__(self):
-        self.lexemes = {}
+    # Each text's stems, kept by every engine of the process: the dictionary does not change.
+    lexemes = {}
+    LEXEMES_KEPT = 10_000
 
     def clear(self, cursor):
         cursor.execute("DELETE FROM catalog_search")
@@ -474,6 +475,8 @@ class PostgreSQLEngine:
         terms = [*query.terms, *query.excluded]
         missing = [term.text for term in terms if term.text not in self.lexemes]
         if missing:
+            if len(self.lexemes) > self.LEXEMES_KEPT:
+                self.lexemes.clear()
             found = defaultdict(list)
             for n, lexeme, positions in fetch(
                 "SELECT term.n, token.lexeme, token.positions "
@@ -705,6 +708,29 @@ class FacetSets:
     def newest_first(self, bits: int, start: int, stop: int) -> list[int]:
         """The keys in a set of live publications, from the start-th newest to the stop-th."""
         return in_order(self.newest, bits, start, stop)
+
+    @cached_property
+    def models_of_live(self):
+        """The live AI models by name, and a row of bytes per model holding which live
+        publications are about it (bit k of byte n for key 8n + k): a page's cards find their
+        models in it, with no query (see models_of)."""
+        models = sorted(self.ai_models, key=lambda model: model.name)
+        width = (self.live.bit_length() + 7) // 8 + 1  # a last byte of none, for later keys
+        rows = np.zeros((len(models), width), dtype=np.uint8)
+        for row, model in enumerate(models):
+            bits = self.values["model"].get(model.pk, 0) & self.live
+            rows[row] = np.frombuffer(bits.to_bytes(width, "little"), dtype=np.uint8)
+        return models, rows
+
+    def models_of(self, keys) -> list[list]:
+        """For each of these live publications' keys, its live AI models, by name."""
+        models, rows = self.models_of_live
+        keys = np.asarray(keys, dtype=np.int64)
+        if not keys.size or not models:
+            return [[] for _ in range(keys.size)]
+        keys = np.minimum(keys, rows.shape[1] * 8 - 1)  # a key past the last live one is in none
+        about = (rows[:, keys >> 3] >> (keys & 7).astype(np.uint8)) & 1
+        return [[models[row] for row in np.flatnonzero(column)] for column in about.T]
 
 
 def in_order(order: np.ndarray, bits: int, start: int, stop: int) -> list[int]:

@@ -152,6 +152,17 @@ def test_cards_show_only_live_ai_models_by_name(mixed):
         assert [model.name for model in card.live_ai_models] == [m.name for m in expected]
 
 
+def test_publications_not_live_have_no_models_in_the_sets(mixed):
+    model = make_model()
+    draft = make_publication(status=Status.DRAFT)  # the newest key, past every live one
+    draft.ai_models.add(model)
+    hidden = Publication.objects.exclude(pk__in=Publication.objects.live()).values_list("pk")
+    sets = facet_sets()
+
+    assert sets.models_of([pk for (pk,) in hidden]) == [[] for _ in hidden]
+    assert sets.models_of([]) == []
+
+
 def test_related_publications_are_the_newest_sharing_a_live_model_or_topic(mixed):
     sets = facet_sets()
     for publication in mixed["publications"][:20]:
