@@ -730,7 +730,10 @@ class FacetSets:
             return [[] for _ in range(keys.size)]
         keys = np.minimum(keys, rows.shape[1] * 8 - 1)  # a key past the last live one is in none
         about = (rows[:, keys >> 3] >> (keys & 7).astype(np.uint8)) & 1
-        return [[models[row] for row in np.flatnonzero(column)] for column in about.T]
+        found = [[] for _ in range(keys.size)]
+        for card, row in zip(*(axis.tolist() for axis in np.nonzero(about.T)), strict=True):
+            found[card].append(models[row])  # nonzero() goes card by card, models in order
+        return found
 
 
 def in_order(order: np.ndarray, bits: int, start: int, stop: int) -> list[int]:
