@@ -84,22 +84,17 @@ def live_addenda_keys(sets, publication) -> list[int]:
 
 def practice_links(sets, publication) -> list[Link]:
     """The lifecycle practices a publication belongs to, named with their stage, in order."""
-    practices = link_sets(sets).practices
-    return [
-        link
-        for pk, link in link_indexes(sets).practices
-        if practices.get(pk, 0) >> publication.pk & 1
-    ]
+    return owners_linked(link_indexes(sets).practices, link_sets(sets).practices, publication)
 
 
 def live_committee_links(sets, publication) -> list[Link]:
     """The live committees a publication is linked to, by name."""
-    committees = link_sets(sets).committees
-    return [
-        link
-        for pk, link in link_indexes(sets).committees
-        if committees.get(pk, 0) >> publication.pk & 1
-    ]
+    return owners_linked(link_indexes(sets).committees, link_sets(sets).committees, publication)
+
+
+def owners_linked(owners, publication_sets, publication) -> list[Link]:
+    """Of the (key, link) `owners`, those whose set of publications holds this one."""
+    return [link for pk, link in owners if publication_sets.get(pk, 0) >> publication.pk & 1]
 
 
 def live_publication_columns(sets, keys) -> dict:
