@@ -206,9 +206,11 @@ class LinkIndexes:
 
 @per_generation
 def link_indexes(sets) -> LinkIndexes:
+    rows = fetch(ADDENDA)
+    live = set(search.bits_members(sets.live & search.bits_of([pk for pk, _ in rows])))
     addenda = defaultdict(list)
-    for pk, parent in fetch(ADDENDA):
-        if sets.live >> pk & 1:
+    for pk, parent in rows:
+        if pk in live:
             addenda[parent].append(pk)
     practice_url = slug_urls("catalog:practice_detail")
     practices = [

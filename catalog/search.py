@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.cards import card_rows, cards_with_models, fetch, marks
+from catalog.cards import by_name, card_rows, cards_with_models, fetch, marks
 from catalog.models import (
     AIModel,
     AIModelAlias,
@@ -714,7 +714,7 @@ class FacetSets:
         """The live AI models by name, and a row of bytes per model holding which live
         publications are about it (bit k of byte n for key 8n + k): a page's cards find their
         models in it, with no query (see models_of)."""
-        models = sorted(self.ai_models, key=lambda model: model.name)
+        models = sorted(self.ai_models, key=by_name)
         width = (self.live.bit_length() + 7) // 8 + 1  # a last byte of none, for later keys
         rows = np.zeros((len(models), width), dtype=np.uint8)
         for row, model in enumerate(models):

@@ -50,40 +50,35 @@ def page_cache_off(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
-@pytest.fixture
-def page_query_count(client, page_cache_off):
-    """How many queries a page makes once what is read once per generation of the content (the
-    search's sets, which lists count on) has been read, by a first request."""
+def query_counter(client, before):
+    """A function giving how many queries a GET of a page makes, after calling `before(url)`."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def count(url):
-        client.get(url)
+        before(url)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, url
         return len(queries)
 
     return count
+
+
+@pytest.fixture
+def page_query_count(client, page_cache_off):
+    """How many queries a page makes once what is read once per generation of the content (the
+    search's sets, which lists count on) has been read, by a first request."""
+    return query_counter(client, before=client.get)
 
 
 @pytest.fixture
 def first_query_count(client, page_cache_off):
     """How many queries a page makes on the first request after a change to the content, which
     reads again what is kept for a generation."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from pagecache.generation import generation_end
 
-    def count(url):
-        generation_end()
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.status_code == 200, url
-        return len(queries)
-
-    return count
+    return query_counter(client, before=lambda url: generation_end())
 
 
 @pytest.fixture(autouse=True)
