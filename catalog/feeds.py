@@ -13,6 +13,7 @@ from django.contrib.syndication.views import Feed, add_domain
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from catalog.cards import card_rows, publication_cards
 from catalog.listing import live_with
@@ -33,11 +34,23 @@ class WrittenAtOnce:
 
 
 class RssFeed(WrittenAtOnce, Rss201rev2Feed):
-    pass
+    """RSS readers take titles and descriptions as HTML: plain text is escaped once more, as
+    Django's own feeds escape titles, so that a reader shows "<b>" rather than bold text."""
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(escape(title), link, escape(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(escape(title), link, escape(description), **kwargs)
 
 
 class AtomFeed(WrittenAtOnce, Atom1Feed):
-    pass
+    """Atom says what its texts are: a summary is plain text, like the titles."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class PublicationFeed(Feed):

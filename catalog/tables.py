@@ -120,6 +120,22 @@ def object_rows(queryset) -> tuple[list[str], list[dict]]:
     return [field.name for field in fields], rows
 
 
+# What a spreadsheet reads as the start of a formula (OWASP's list). Only text is quoted: a
+# number column's -0.5 is written as a number, since a number is never a formula, while a text
+# that looks like one ("-1+2") is quoted like any other.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_quoted(text: str) -> str:
+    """Text a spreadsheet would run as a formula, quoted so that it shows as the text it is."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def formula_unquoted(text: str) -> str:
+    """A cell as it was before formula_quoted, so that an export imports back unchanged."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def csv_cell(value):
     if value is None:
         return ""
@@ -129,6 +145,8 @@ def csv_cell(value):
         return value_text(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return formula_quoted(value)
     return value
 
 
@@ -137,6 +155,8 @@ def json_cell(value):
         return float(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return formula_quoted(value)
     return value
 
 
@@ -288,7 +308,8 @@ def read_rows(lines: Iterable[str]) -> tuple[list[tuple[int, dict]], list[str]]:
             elif None in row.values():
                 problems.append(f"Line {reader.line_num}: fewer fields than the header has.")
             else:
-                rows.append((reader.line_num, row))
+                cells = {name: formula_unquoted(value.strip()) for name, value in row.items()}
+                rows.append((reader.line_num, cells))
     except csv.Error as error:
         problems.append(f"Line {reader.line_num}: {error}.")
     return rows, problems
@@ -299,7 +320,7 @@ class RowLookups:
 
     def __init__(self, rows):
         def column(name):
-            return {row[name].strip() for _, row in rows}
+            return {row[name] for _, row in rows}
 
         self.evaluations = {item.slug: item for item in Evaluation.objects.all()}
         self.metrics = {(item.evaluation_id, item.name): item for item in Metric.objects.all()}
@@ -318,7 +339,7 @@ class RowLookups:
         messages = []
 
         def found(table, name, what):
-            value = row[name].strip()
+            value = row[name]
             if value not in table:
                 messages.append(f"unknown {what} “{value}”." if value else f"no {what} given.")
             return table.get(value)
@@ -337,15 +358,15 @@ class RowLookups:
         source = found(self.sources, "source", "publication")
         metric = None
         if evaluation is not None:
-            metric = self.metrics.get((evaluation.pk, row["metric"].strip()))
+            metric = self.metrics.get((evaluation.pk, row["metric"]))
             if metric is None:
                 names = [name for key, name in self.metrics if key == evaluation.pk]
                 messages.append(
-                    f"“{row['metric'].strip()}” is not a metric of {evaluation.name} "
+                    f"“{row['metric']}” is not a metric of {evaluation.name} "
                     f"(its metrics: {', '.join(sorted(names)) or 'none yet'})."
                 )
         values = {
-            name: cleaned(name, (row.get(name) or "").strip())
+            name: cleaned(name, row.get(name, ""))
             for name in ["value", "measured_on", "subcategory", "note"]
         }
         if messages:

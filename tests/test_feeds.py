@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from catalog import feeds
 from catalog.models import AIModel, Kind, Label, Publication, Status, Topic
@@ -18,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 class DjangoMadeFeed(Feed):
-    """The publication feed as Django's stock get_feed makes it: the oracle."""
+    """The publication feed as Django's stock get_feed makes it with our generators: the oracle."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = feeds.RssFeed
     title = "Safety Hub: publications"
     description = "System cards, addenda, frameworks and news from the Safety Hub."
 
@@ -44,7 +43,7 @@ class DjangoMadeFeed(Feed):
 
 
 class DjangoMadeAtomFeed(DjangoMadeFeed):
-    feed_type = Atom1Feed
+    feed_type = feeds.AtomFeed
     subtitle = DjangoMadeFeed.description
 
 
