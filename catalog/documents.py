@@ -10,8 +10,22 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils.csp import CSP
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError
+from pypdf.errors import FileNotDecryptedError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+# Every document response's policy: nothing loads, nothing runs, no origin. Browsers show no PDF
+# in a sandboxed document (their viewers will not run there), so documents are downloads.
+DOCUMENT_CSP = {"default-src": [CSP.NONE], "sandbox": True}
+# Entries that make a PDF reader run something: a JavaScript action or script (/JS, /S
+# /JavaScript, the /JavaScript names tree), an XFA form (it carries scripts), actions run by
+# themselves on opening, closing or focusing a page or field (/AA), and starting a program.
+SCRIPT_KEYS = {"/JS", "/JavaScript", "/XFA", "/AA"}
+SCRIPT_ACTIONS = {"/JavaScript", "/Launch"}
+# Page content, resources and appearances can hold no action: not read, so a long document is
+# checked in one pass over its structure.
+ACTIONLESS_KEYS = {"/Contents", "/Resources", "/AP"}
 
 
 class PrivateStorage(FileSystemStorage):
@@ -38,9 +52,35 @@ def private_storage():
 
 def document_rules():
     return (
-        f"A PDF of at most {settings.DOCUMENT_MAX_MB} MB. Visitors can open it once the "
-        "publication is live."
+        f"A PDF of at most {settings.DOCUMENT_MAX_MB} MB, with no JavaScript in it. Visitors "
+        "can download it once the publication is live."
     )
+
+
+def pdf_runs_anything(reader: PdfReader) -> bool:
+    """Whether anything reachable from the document catalog is a script, an action that runs by
+    itself, or one that starts a program: a reader opening the file would run them."""
+    seen = set()
+    pending = [reader.trailer.raw_get("/Root")]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            action = item.get("/S")
+            if isinstance(action, IndirectObject):
+                action = action.get_object()
+            if SCRIPT_KEYS.intersection(item) or (
+                isinstance(action, str) and action in SCRIPT_ACTIONS
+            ):
+                return True
+            pending.extend(value for key, value in item.items() if key not in ACTIONLESS_KEYS)
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+    return False
 
 
 def pdf_check(file, *, name: str) -> None:
@@ -48,7 +88,7 @@ def pdf_check(file, *, name: str) -> None:
 
     The first bytes must be the PDF signature, and pypdf must read the cross-reference table,
     the trailer and the page tree: renamed HTML, a truncated upload or junk after a
-    `%PDF-` line all fail one of those.
+    `%PDF-` line all fail one of those. Scripts are refused: whoever opens the file runs them.
     """
     label = f"“{posixpath.basename(name)}”"
     limit = settings.DOCUMENT_MAX_MB
@@ -65,11 +105,9 @@ def pdf_check(file, *, name: str) -> None:
         )
     file.seek(0)
     try:
-        pages = len(PdfReader(file).pages)
-    except DependencyError:
-        # AES-encrypted with no password to open it: pypdf read its structure, and would need
-        # the `cryptography` package only to decrypt the contents, which we do not need.
-        pages = None
+        reader = PdfReader(file)
+        pages = len(reader.pages)
+        scripted = pdf_runs_anything(reader)
     except FileNotDecryptedError:
         raise ValidationError(
             f"{label} needs a password to open; upload a copy anyone can read.",
@@ -84,6 +122,12 @@ def pdf_check(file, *, name: str) -> None:
         file.seek(0)
     if pages == 0:
         raise ValidationError(f"{label} is a PDF with no pages.", code="document_empty")
+    if scripted:
+        raise ValidationError(
+            f"{label} contains JavaScript, or actions that run by themselves or start a "
+            "program; upload a copy without them (printing it to a new PDF removes them).",
+            code="document_scripted",
+        )
 
 
 class PdfFormField(forms.FileField):

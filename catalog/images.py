@@ -24,9 +24,14 @@ FORMATS = {
     "AVIF": ("AVIF", (".avif",)),
 }
 ACCEPT = "image/jpeg,image/png,image/webp,image/avif"
+# The longest side a rendition may have: WebP's limit, the smallest of the formats' (AVIF
+# decoders stop at 32768 px, JPEG at 65500). Renditions of a very tall image are made narrower
+# to keep within it, so an image may be at most this many times as long as it is wide.
+RENDITION_MAX_SIDE = 16383
 RULES = (
-    "JPEG, PNG, WebP or AVIF, named for its format; at most 10 MB and 40 megapixels. "
-    "It is turned upright, and location, camera and other metadata are removed."
+    "JPEG, PNG, WebP or AVIF, named for its format; at most 10 MB and 40 megapixels, and at most "
+    f"{RENDITION_MAX_SIDE:,} times as long as it is wide. It is turned upright, and location, "
+    "camera and other metadata are removed."
 )
 
 WIDTHS = (480, 960, 1600)
@@ -98,6 +103,12 @@ def image_open(file, *, name: str) -> Image.Image:
             f"{label} is {width}×{height} pixels; the limit is 40 megapixels.",
             code="image_too_many_pixels",
         )
+    if max(width, height) > min(width, height) * RENDITION_MAX_SIDE:
+        raise ValidationError(
+            f"{label} is {width}×{height} pixels; its long side may be at most "
+            f"{RENDITION_MAX_SIDE:,} times its short side.",
+            code="image_too_narrow",
+        )
     try:
         image.load()
     except Exception:
@@ -125,9 +136,10 @@ def image_strip(image: Image.Image) -> tuple[Image.Image, bytes]:
     return upright, buffer.getvalue()
 
 
-def rendition_widths(width: int) -> list[int]:
-    """The widths renditions are made at: the standard ones, never wider than the original."""
-    widest = min(width, WIDTHS[-1])
+def rendition_widths(width: int, height: int) -> list[int]:
+    """The widths renditions are made at: the standard ones, never wider than the original, nor
+    so wide that the height is beyond RENDITION_MAX_SIDE."""
+    widest = max(1, min(width, WIDTHS[-1], width * RENDITION_MAX_SIDE // height))
     return [w for w in WIDTHS if w < widest] + [widest]
 
 
@@ -145,8 +157,8 @@ def fallback_extension(name: str) -> str:
     return "png" if name.lower().endswith(".png") else "jpg"
 
 
-def renditions_generate(*, image: Image.Image, name: str, storage) -> list[str]:
-    """Write every rendition of the stored original `name`, replacing any there; return names."""
+def renditions_encode(*, image: Image.Image, name: str) -> list[tuple[int, str, bytes]]:
+    """Every rendition of the upright original `image`, encoded: (width, extension, data)."""
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     icc = image.info.get("icc_profile") if image.mode in ("RGB", "RGBA") else None
     colour = image.convert("RGBA" if has_alpha else "RGB")
@@ -155,8 +167,8 @@ def renditions_generate(*, image: Image.Image, name: str, storage) -> list[str]:
     if has_alpha:
         opaque = Image.new("RGB", colour.size, "white")
         opaque.paste(colour, mask=colour.getchannel("A"))
-    written = []
-    for width in rendition_widths(image.width):
+    encoded = []
+    for width in rendition_widths(image.width, image.height):
         size = (width, rendition_height(image.width, image.height, width))
         for extension in ("avif", "webp", fallback_extension(name)):
             source = opaque if extension == "jpg" else colour
@@ -166,14 +178,35 @@ def renditions_generate(*, image: Image.Image, name: str, storage) -> list[str]:
             if icc:
                 options = {**options, "icc_profile": icc}
             resized.save(buffer, **options)
+            encoded.append((width, extension, buffer.getvalue()))
+    return encoded
+
+
+def renditions_write(*, renditions: list[tuple[int, str, bytes]], name: str, storage) -> list[str]:
+    """Store encoded renditions of the stored original `name`, replacing any there; if one
+    cannot be stored, those stored before it are removed again."""
+    written = []
+    try:
+        for width, extension, data in renditions:
             target = rendition_name(name, width, extension)
             if storage.exists(target):
                 storage.delete(target)
-            saved = storage.save(target, ContentFile(buffer.getvalue()))
+            saved = storage.save(target, ContentFile(data))
+            written.append(saved)
             if saved != target:
                 raise OSError(f"the storage saved rendition {target} as {saved}")
-            written.append(saved)
+    except BaseException:
+        for saved in written:
+            storage.delete(saved)
+        raise
     return written
+
+
+def renditions_generate(*, image: Image.Image, name: str, storage) -> list[str]:
+    """Write every rendition of the stored original `name`, replacing any there; return names."""
+    return renditions_write(
+        renditions=renditions_encode(image=image, name=name), name=name, storage=storage
+    )
 
 
 def image_renditions_regenerate(*, field_file) -> list[str]:
@@ -186,6 +219,31 @@ def image_renditions_regenerate(*, field_file) -> list[str]:
     setattr(field_file.instance, field.width_field, image.width)
     setattr(field_file.instance, field.height_field, image.height)
     return renditions
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An upload that passed every rule, made ready to store: the clean original and every
+    rendition, encoded before any file is written, so a failure there is a form error."""
+
+    original: bytes
+    width: int
+    height: int
+    renditions: list[tuple[int, str, bytes]]
+
+
+def image_prepare(file, *, name: str) -> PreparedImage:
+    """The upload checked, cleaned and rendered in memory; a ValidationError if any step fails."""
+    image = image_open(file, name=name)
+    try:
+        upright, original = image_strip(image)
+        renditions = renditions_encode(image=upright, name=name)
+    except Exception as error:
+        raise ValidationError(
+            f"{_label(name)} could not be converted for the web ({error}).",
+            code="image_unconvertible",
+        ) from None
+    return PreparedImage(original, upright.width, upright.height, renditions)
 
 
 def image_fields():
@@ -280,7 +338,7 @@ def picture_for(field_file) -> Picture | None:
                 w,
                 rendition_height(width, height, w),
             )
-            for w in rendition_widths(width)
+            for w in rendition_widths(width, height)
         ]
         for extension in ("avif", "webp", fallback_extension(name))
     }
@@ -306,8 +364,8 @@ class UploadedImageFormField(forms.FileField):
         file = super().to_python(data)
         if file is None:
             return None
-        # Decoded once: the model field stores this image instead of decoding it again.
-        file.checked_image = image_open(file, name=file.name)
+        # Prepared once, while the form can still show a problem: the model field stores this.
+        file.prepared_image = image_prepare(file, name=file.name)
         return file
 
     def widget_attrs(self, widget):
@@ -319,15 +377,24 @@ class UploadedImageFormField(forms.FileField):
 
 class UploadedImageFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
-        image = getattr(content, "checked_image", None) or image_open(content, name=name)
-        upright, data = image_strip(image)
-        super().save(name, ContentFile(data), save=False)
-        field = self.field
-        setattr(self.instance, field.width_field, upright.width)
-        setattr(self.instance, field.height_field, upright.height)
-        renditions_generate(image=upright, name=self.name, storage=self.storage)
-        if save:
-            self.instance.save()
+        """Store the original and its renditions, or, if anything fails, none of them."""
+        prepared = getattr(content, "prepared_image", None) or image_prepare(content, name=name)
+        super().save(name, ContentFile(prepared.original), save=False)
+        written = []
+        try:
+            written = renditions_write(
+                renditions=prepared.renditions, name=self.name, storage=self.storage
+            )
+            field = self.field
+            setattr(self.instance, field.width_field, prepared.width)
+            setattr(self.instance, field.height_field, prepared.height)
+            if save:
+                self.instance.save()
+        except BaseException:
+            for rendition in written:
+                self.storage.delete(rendition)
+            self.delete(save=False)
+            raise
 
     save.alters_data = True
 

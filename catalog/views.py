@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
+from django.utils.csp import CSP, build_policy
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
 
@@ -25,6 +26,7 @@ from catalog.cards import (
     publication_cards,
 )
 from catalog.charts import BarChart, bar_chart
+from catalog.documents import DOCUMENT_CSP
 from catalog.filters import NewsFilter, PublicationFilter, form_problems, query_problems
 from catalog.listing import (
     CardPaginator,
@@ -118,6 +120,16 @@ def paginate(request, paginator):
         raise Http404(f"There is no page {request.GET.get('page')!r} here: {error}.") from None
 
 
+def staff_may_preview(user, model) -> bool:
+    """Staff who may see a type's items in the admin may see its unpublished ones on the site."""
+    if not user.is_staff:
+        return False
+    app_label, model_name = model._meta.app_label, model._meta.model_name
+    return user.has_perm(f"{app_label}.view_{model_name}") or user.has_perm(
+        f"{app_label}.change_{model_name}"
+    )
+
+
 class LiveOrPreviewMixin:
     """A detail page of a type with a status: visitors see only live items.
 
@@ -132,18 +144,9 @@ class LiveOrPreviewMixin:
         queryset = super().get_queryset()
         if self.preview_link is not None:
             return queryset.filter(pk=self.preview_link.object_id)
-        if self.staff_may_preview(queryset.model):
+        if staff_may_preview(self.request.user, queryset.model):
             return queryset
         return queryset.live()
-
-    def staff_may_preview(self, model):
-        user = self.request.user
-        if not user.is_staff:
-            return False
-        app_label, model_name = model._meta.app_label, model._meta.model_name
-        return user.has_perm(f"{app_label}.view_{model_name}") or user.has_perm(
-            f"{app_label}.change_{model_name}"
-        )
 
     def get_context_data(self, **kwargs):
         if not is_live(self.object):
@@ -373,28 +376,43 @@ class PublicationDetailView(GenerationSetsMixin, LiveOrPreviewMixin, DetailView)
         )
 
 
-class PublicationDocumentView(View):
-    """A publication's PDF: for visitors once the publication is live, for staff always.
+def document_response(publication) -> FileResponse:
+    """A publication's PDF, as a download named for its slug, under a policy that lets nothing
+    in it load or run should a browser show it; an unpublished one is never cached or indexed.
 
-    Inline, so the browser's PDF viewer opens it, under the publication's slug; the type is
-    fixed (the upload was checked to be a PDF) and nosniff stops browsers guessing another.
+    A download rather than inline: browsers' PDF viewers do not run in a sandboxed document,
+    and a file opened outside the browser runs nothing on this site's origin. The type is fixed
+    (the upload was checked to be a PDF) and nosniff stops browsers guessing another.
     """
+    try:
+        file = publication.document.storage.open(publication.document.name, "rb")
+    except FileNotFoundError:
+        raise Http404("This publication’s document file is missing.") from None
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"{publication.slug}.pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Set here rather than through SECURE_CSP: the CSP middleware leaves a set header alone.
+    response[CSP.HEADER_ENFORCE] = build_policy(DOCUMENT_CSP)
+    if not is_live(publication):
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class PublicationDocumentView(View):
+    """A publication's PDF: for visitors once the publication is live, and before that for the
+    staff who may preview it (a preview link has its own address, in editorial)."""
 
     def get(self, request, slug):
-        staff = request.user.is_staff
-        publications = Publication.objects.all() if staff else Publication.objects.live()
+        publications = Publication.objects.live()
+        if staff_may_preview(request.user, Publication):
+            publications = Publication.objects.all()
         publication = get_object_or_404(publications.exclude(document=""), slug=slug)
-        try:
-            file = publication.document.storage.open(publication.document.name, "rb")
-        except FileNotFoundError:
-            raise Http404("This publication’s document file is missing.") from None
-        response = FileResponse(
-            file, content_type="application/pdf", filename=f"{publication.slug}.pdf"
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        if staff:
-            patch_cache_control(response, private=True)
-        return response
+        return document_response(publication)
 
 
 class AIModelListView(StrictQueryMixin, ListView):

@@ -64,6 +64,10 @@ class PreviewLink(models.Model):
     def get_absolute_url(self):
         return reverse("editorial:preview_link", args=[self.token])
 
+    def get_document_url(self):
+        """The previewed publication's PDF, for whoever holds this link."""
+        return reverse("editorial:preview_link_document", args=[self.token])
+
     @property
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()

@@ -7,6 +7,11 @@ app_name = "editorial"
 
 urlpatterns = [
     path("preview/<str:token>/", views.preview_link, name="preview_link"),
+    path(
+        "preview/<str:token>/document.pdf",
+        views.preview_link_document,
+        name="preview_link_document",
+    ),
     # Under /admin/ and through admin_view: staff only, CSRF-checked, never cached.
     path(
         "admin/markdown-preview/",

@@ -27,26 +27,46 @@ def private(response):
     return response
 
 
-@require_GET
-def preview_link(request, token):
-    """The item's real page, with the preview banner, for whoever holds an active link."""
+def preview_link_and_target(token):
+    """The link with this token and the item it shows (None if deleted or not previewable)."""
     link = PreviewLink.objects.select_related("content_type").filter(token=token).first()
     if link is None:
         raise Http404("There is no such preview link.")
     model = link.content_type.model_class()
     target = model._default_manager.filter(pk=link.object_id).first() if model else None
-    if not link.is_active or target is None or model not in DETAIL_VIEWS:
-        gone = TemplateResponse(
-            request,
-            "editorial/preview_link_gone.html",
-            {"link": link, "target": target},
-            status=410,
-        )
-        return private(gone.render())
+    return link, (target if model in DETAIL_VIEWS else None)
+
+
+def preview_link_gone(request, link, target):
+    gone = TemplateResponse(
+        request, "editorial/preview_link_gone.html", {"link": link, "target": target}, status=410
+    )
+    return private(gone.render())
+
+
+@require_GET
+def preview_link(request, token):
+    """The item's real page, with the preview banner, for whoever holds an active link."""
+    link, target = preview_link_and_target(token)
+    if not link.is_active or target is None:
+        return preview_link_gone(request, link, target)
     if is_live(target):
         return private(redirect(target))
-    view = DETAIL_VIEWS[model].as_view(preview_link=link)
+    view = DETAIL_VIEWS[type(target)].as_view(preview_link=link)
     return private(view(request, slug=target.slug))
+
+
+@require_GET
+def preview_link_document(request, token):
+    """The PDF of the publication a preview link shows, for whoever holds the active link."""
+    link, target = preview_link_and_target(token)
+    if not link.is_active:
+        return preview_link_gone(request, link, target)
+    if not isinstance(target, Publication) or not target.document:
+        raise Http404("This preview link shows no document.")
+    if is_live(target):
+        return private(redirect(target.get_document_url()))
+    return private(catalog_views.document_response(target))
 
 
 @require_POST

@@ -133,7 +133,7 @@ def test_admin_form_states_the_size_limit(admin_client, settings):
 
     page = admin_client.get(admin_url("add")).content.decode()
 
-    assert "A PDF of at most 20 MB." in page
+    assert "A PDF of at most 20 MB, with no JavaScript in it." in page
     assert 'accept="application/pdf,.pdf"' in page
 
 
@@ -146,14 +146,14 @@ def publication_with_document(**fields):
     return publication
 
 
-def test_document_is_served_inline_as_a_pdf_named_for_the_publication(client):
+def test_document_is_served_as_a_pdf_download_named_for_the_publication(client):
     publication_with_document()
 
     response = client.get("/publications/gpt-5-system-card/document.pdf")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'inline; filename="gpt-5-system-card.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="gpt-5-system-card.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == make_pdf()
 

@@ -335,9 +335,9 @@ def test_renditions_are_made_on_upload_at_widths_never_wider_than_the_original()
 
 
 def test_widths_for_small_and_large_originals():
-    assert rendition_widths(300) == [300]
-    assert rendition_widths(960) == [480, 960]
-    assert rendition_widths(5000) == [480, 960, 1600]
+    assert rendition_widths(300, 200) == [300]
+    assert rendition_widths(960, 640) == [480, 960]
+    assert rendition_widths(5000, 3000) == [480, 960, 1600]
 
 
 def test_transparent_png_keeps_its_transparency_in_its_renditions():
