@@ -34,6 +34,7 @@ from editorial.history import (
     revision_record_deletion,
     revision_restore,
     revision_revert,
+    saved_state,
     unlinked_rows,
     version_diff,
 )
@@ -66,6 +67,76 @@ class MarkdownTextarea(AdminTextareaWidget):
         self.attrs["data-markdown-preview"] = reverse("editorial:markdown_preview")
 
 
+class SavedStateField(forms.CharField):
+    """The state of the item a change form was opened on: a marker, not a value of the item."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class EditConflictForm(forms.ModelForm):
+    """Refuses to save a change form opened before someone else saved the item (a lost update).
+
+    The form carries the item's latest revision and a digest of its saved state from when it
+    was opened; a save whose digest no longer matches is refused with what changed meanwhile,
+    the user's input left in the form, and the form now based on the new state, so that saving
+    again knowingly keeps the user's version.
+    """
+
+    based_on = SavedStateField(required=False)
+    history_url = compare_url = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        versions = Version.objects.get_for_object(self.instance)
+        latest = versions.values_list("pk", flat=True).first()
+        self.saved_state = f"{latest or 0}:{saved_state(self.instance)}"
+        self.fields["based_on"].initial = self.saved_state
+
+    def clean(self):
+        cleaned_data = super().clean()
+        name = self.add_prefix("based_on")
+        based_on = self.data.get(name)
+        if based_on and based_on.partition(":")[2] != self.saved_state.partition(":")[2]:
+            self.add_error(None, self.conflict_message(based_on.partition(":")[0]))
+            self.data = self.data.copy()
+            self.data[name] = self.saved_state
+        return cleaned_data
+
+    def conflict_message(self, based_on_pk):
+        versions = Version.objects.get_for_object(self.instance).select_related("revision__user")
+        latest = versions.first()
+        if based_on_pk.isdigit() and int(based_on_pk):
+            based = versions.filter(pk=based_on_pk).first()
+        else:  # opened before it had a history: its first revision is the state it was opened on
+            based = versions.order_by("pk").first()
+        noun = self.instance._meta.verbose_name
+        if latest is None or based is None or latest.pk == based.pk:
+            return format_html(
+                "This {} was changed elsewhere (by an import or a command) since you opened it. "
+                "Your changes are still in the form below: check it against the "
+                '<a href="{}">history</a>, then save again to keep your version.',
+                noun,
+                self.history_url,
+            )
+        user = latest.revision.user
+        changes = [change.label for change in version_diff(based, latest)]
+        return format_html(
+            "{} saved this {} at {}, after you opened it{}. Your changes are still in the form "
+            'below: <a href="{}?from={}&amp;to={}">see what they changed</a>, then save again '
+            "to keep your version.",
+            user.get_username() if user else "Someone",
+            noun,
+            workflow.moment(latest.revision.date_created),
+            f" (changed: {', '.join(changes)})" if changes else "",
+            self.compare_url,
+            based.pk,
+            latest.pk,
+        )
+
+
 class Restoring(Exception):
     """Carries the response of a restored form that is not kept, out of its transaction."""
 
@@ -80,7 +151,8 @@ class EditorialAdmin(VersionAdmin):
     a first revision for content that never had one, and a revision before every delete that
     holds everything the delete takes along, so every deleted item can be recovered with its
     links. Each item changed from the list (list_editable, bulk actions, bulk delete) gets a
-    revision of its own, so reverting one never reverts another.
+    revision of its own, so reverting one never reverts another. A change form opened before
+    someone else saved the item is refused (EditConflictForm).
 
     Every view of a revision only takes versions of this admin's model (and of the item in its
     address), and reverting or recovering needs the permissions its result needs: reversion's
@@ -88,6 +160,7 @@ class EditorialAdmin(VersionAdmin):
     """
 
     object_history_template = "admin/editorial/object_history.html"
+    change_form_template = "admin/editorial/change_form.html"
     revision_form_template = "admin/editorial/revision_form.html"
     recover_form_template = "admin/editorial/recover_form.html"
     delete_confirmation_template = "admin/editorial/delete_confirmation.html"
@@ -109,6 +182,19 @@ class EditorialAdmin(VersionAdmin):
             kwargs["widget"] = MarkdownTextarea
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None:
+            return form
+        return type(
+            form.__name__,
+            (EditConflictForm, form),
+            {
+                "history_url": self.admin_url("history", quote(obj.pk)),
+                "compare_url": self.admin_url("compare", quote(obj.pk)),
+            },
+        )
+
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         view = self.admin_site.admin_view
@@ -129,11 +215,17 @@ class EditorialAdmin(VersionAdmin):
     # Saving and deleting.
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "POST":
+        if request.method != "POST":
+            return super().change_view(request, object_id, form_url, extra_context)
+        with transaction.atomic(using=router.db_for_write(self.model)):
             obj = self.get_object(request, unquote(object_id))
             if obj is not None and self.has_change_permission(request, obj):
+                # Saves of one item wait for each other here, so each form is compared with
+                # the state the one before left (SQLite's IMMEDIATE transactions do the same).
+                self.model._base_manager.select_for_update().filter(pk=obj.pk).first()
+                obj.refresh_from_db()
                 revision_baseline_ensure(objects=[obj])
-        return super().change_view(request, object_id, form_url, extra_context)
+            return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         # Not VersionAdmin's, which makes one revision of everything a list request changes.

@@ -12,6 +12,8 @@ the revision it belongs to: a version cannot be used to change anything else.
 
 import dataclasses
 import difflib
+import hashlib
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -473,6 +475,27 @@ def revision_revert(*, plan: Restoration, user) -> models.Model:
             )
         redirect_record(before=before, after=obj)
     return obj
+
+
+def saved_state(obj) -> str:
+    """A digest of the item as saved (its fields, links and the rows edited on its page), to
+    tell whether anyone saved it since a form showing it was opened."""
+    rows = [obj]
+    if reversion.is_registered(type(obj)):
+        for name, _ in follow_relations(type(obj)):
+            rows.extend(sorted(getattr(obj, name).all(), key=lambda row: row.pk))
+    state = [
+        [
+            row._meta.label,
+            *(field.value_to_string(row) for field in row._meta.concrete_fields),
+            *(
+                sorted(getattr(row, field.name).order_by().values_list("pk", flat=True))
+                for field in row._meta.many_to_many
+            ),
+        ]
+        for row in rows
+    ]
+    return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()
 
 
 def moment(value: datetime) -> str:

@@ -1,15 +1,18 @@
-"""History cannot be used to get round the workflow, and a recovered item comes back with what
-its deletion took along.
+"""History cannot be used to get round the workflow, concurrent edits are not lost, and a
+recovered item comes back with what its deletion took along.
 
 Every revision view takes only versions of its own model and item, and reverting or recovering
-needs the permissions its result needs; deleting records the links and rows that go with the
-item, or is refused when it would take published evaluation data along.
+needs the permissions its result needs; saving a form opened before someone else's save is
+refused; deleting records the links and rows that go with the item, or is refused when it would
+take published evaluation data along.
 """
 
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
@@ -41,6 +44,9 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# To the second, as the admin's form posts it back.
+YESTERDAY = timezone.now().replace(microsecond=0) - timedelta(days=1)
 
 
 def admin_url(model, view, *args):
@@ -294,6 +300,106 @@ def test_reverting_an_item_leaves_the_rest_of_its_revision_alone(admin_client):
     evaluation.refresh_from_db()
     assert str(result.value) == "0.5000"
     assert evaluation.description == "Later words."
+
+
+# 3. Two people editing the same item.
+
+
+@pytest.fixture
+def other_admin_client(db):
+    user = get_user_model().objects.create_superuser("other", "other@example.org", "x")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_save_based_on_an_older_state_is_refused_and_keeps_the_input(
+    admin_client, other_admin_client
+):
+    card = make_publication(title="First title", summary="First summary.", published_at=YESTERDAY)
+    url = admin_url(Publication, "change", card.pk)
+    first_form = form_data(admin_client.get(url), "publication_form", title="Their title")
+    second_form = form_data(other_admin_client.get(url), "publication_form", summary="My summary.")
+
+    assert admin_client.post(url, first_form).status_code == 302
+    refused = other_admin_client.post(url, second_form)
+
+    assert refused.status_code == 200
+    [error] = refused.context["adminform"].form.non_field_errors()
+    assert "admin saved this publication" in error
+    assert "(changed: Title)" in error
+    assert f"/admin/catalog/publication/{card.pk}/history/compare/?from=" in error
+    card.refresh_from_db()
+    assert (card.title, card.summary) == ("Their title", "First summary.")
+    kept = form_data(refused, "publication_form")
+    assert kept["summary"] == ["My summary."]
+
+    # Saving again, having seen the message, keeps this version on purpose.
+    assert other_admin_client.post(url, kept).status_code == 302
+    card.refresh_from_db()
+    assert (card.title, card.summary) == ("First title", "My summary.")
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "value"),
+    [
+        (lambda: make_topic(name="Bias"), "description", "Theirs."),
+        (lambda: make_model(name="o3"), "aliases-0-name", "o3-2025"),
+        (lambda: make_hub_page(), "intro", "Theirs."),
+        (lambda: Committee.objects.create(name="SSC", slug="ssc", mandate="M."), "mandate", "X"),
+    ],
+)
+def test_every_content_type_refuses_a_save_based_on_an_older_state(
+    admin_client, other_admin_client, make, field, value
+):
+    item = make()
+    url = admin_url(type(item), "change", item.pk)
+    stale = form_data(other_admin_client.get(url), form_id(type(item)))
+
+    save_in_admin(admin_client, item, **{field: value})
+    refused = other_admin_client.post(url, stale)
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.non_field_errors()
+
+
+def test_a_change_made_outside_the_admin_is_detected_too(admin_client):
+    card = make_publication(title="First title")
+    url = admin_url(Publication, "change", card.pk)
+    stale = form_data(admin_client.get(url), "publication_form", summary="Mine.")
+    Publication.objects.filter(pk=card.pk).update(title="Imported title")
+
+    refused = admin_client.post(url, stale)
+
+    assert refused.status_code == 200
+    [error] = refused.context["adminform"].form.non_field_errors()
+    assert "changed elsewhere" in error
+    assert Publication.objects.get().title == "Imported title"
+
+
+def test_list_edits_and_bulk_moves_are_not_stopped_by_the_check(publisher_client):
+    topic = make_topic(position=1)
+    card = make_publication(status=Status.DRAFT)
+
+    listed = publisher_client.post(
+        admin_url(Topic, "changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": topic.pk,
+            "form-0-position": "7",
+            "_save": "Save",
+        },
+    )
+    published = publisher_client.post(
+        admin_url(Publication, "changelist"),
+        {"action": "publish_selected", "_selected_action": [card.pk], "post": "yes"},
+    )
+
+    assert (listed.status_code, published.status_code) == (302, 302)
+    topic.refresh_from_db()
+    card.refresh_from_db()
+    assert (topic.position, card.status) == (7, Status.PUBLISHED)
 
 
 # 4. Recovering a deleted item brings back what its deletion removed.
