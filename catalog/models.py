@@ -764,8 +764,9 @@ class Result(models.Model):
         related_name="results",
         help_text="One of the evaluation's metrics.",
     )
+    # A model's published results are not deleted with it: the model is kept until they go.
     ai_model = models.ForeignKey(
-        AIModel, on_delete=models.CASCADE, related_name="results", verbose_name="AI model"
+        AIModel, on_delete=models.PROTECT, related_name="results", verbose_name="AI model"
     )
     subcategory = models.CharField(
         "sub-category",
@@ -914,8 +915,9 @@ class ThresholdLevel(models.Model):
 class Determination(models.Model):
     """The level a model reached in a risk category, as its card states it."""
 
+    # As results: a deleted model must not take its published determinations along.
     ai_model = models.ForeignKey(
-        AIModel, on_delete=models.CASCADE, related_name="determinations", verbose_name="AI model"
+        AIModel, on_delete=models.PROTECT, related_name="determinations", verbose_name="AI model"
     )
     category = models.ForeignKey(
         RiskCategory, on_delete=models.PROTECT, related_name="determinations"

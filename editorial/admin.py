@@ -1,34 +1,46 @@
 """The editorial side of the admin: history for every content type, and for the content types
 with a status, the workflow (states, roles, bulk moves, previews, slugs)."""
 
+import json
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from catalog.models import Status
+from catalog.models import Publishable, Status
 from editorial import workflow
 from editorial.history import (
+    RestoreError,
+    deletion_collect,
+    links_register,
+    restoration_plan,
     revision_baseline_ensure,
     revision_record_deletion,
+    revision_restore,
     revision_revert,
+    saved_state,
+    unlinked_rows,
     version_diff,
 )
 from editorial.models import PreviewLink, Redirect
 from editorial.previews import preview_link_create, preview_link_revoke
+from editorial.redirects import redirect_record
 from editorial.workflow import (
     EDITABLE_STATUSES,
     State,
@@ -55,16 +67,104 @@ class MarkdownTextarea(AdminTextareaWidget):
         self.attrs["data-markdown-preview"] = reverse("editorial:markdown_preview")
 
 
+class SavedStateField(forms.CharField):
+    """The state of the item a change form was opened on: a marker, not a value of the item."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class EditConflictForm(forms.ModelForm):
+    """Refuses to save a change form opened before someone else saved the item (a lost update).
+
+    The form carries the item's latest revision and a digest of its saved state from when it
+    was opened; a save whose digest no longer matches is refused with what changed meanwhile,
+    the user's input left in the form, and the form now based on the new state, so that saving
+    again knowingly keeps the user's version.
+    """
+
+    based_on = SavedStateField(required=False)
+    history_url = compare_url = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        versions = Version.objects.get_for_object(self.instance)
+        latest = versions.values_list("pk", flat=True).first()
+        self.saved_state = f"{latest or 0}:{saved_state(self.instance)}"
+        self.fields["based_on"].initial = self.saved_state
+
+    def clean(self):
+        cleaned_data = super().clean()
+        name = self.add_prefix("based_on")
+        based_on = self.data.get(name)
+        if based_on and based_on.partition(":")[2] != self.saved_state.partition(":")[2]:
+            self.add_error(None, self.conflict_message(based_on.partition(":")[0]))
+            self.data = self.data.copy()
+            self.data[name] = self.saved_state
+        return cleaned_data
+
+    def conflict_message(self, based_on_pk):
+        versions = Version.objects.get_for_object(self.instance).select_related("revision__user")
+        latest = versions.first()
+        if based_on_pk.isdigit() and int(based_on_pk):
+            based = versions.filter(pk=based_on_pk).first()
+        else:  # opened before it had a history: its first revision is the state it was opened on
+            based = versions.order_by("pk").first()
+        noun = self.instance._meta.verbose_name
+        if latest is None or based is None or latest.pk == based.pk:
+            return format_html(
+                "This {} was changed elsewhere (by an import or a command) since you opened it. "
+                "Your changes are still in the form below: check it against the "
+                '<a href="{}">history</a>, then save again to keep your version.',
+                noun,
+                self.history_url,
+            )
+        user = latest.revision.user
+        changes = [change.label for change in version_diff(based, latest)]
+        return format_html(
+            "{} saved this {} at {}, after you opened it{}. Your changes are still in the form "
+            'below: <a href="{}?from={}&amp;to={}">see what they changed</a>, then save again '
+            "to keep your version.",
+            user.get_username() if user else "Someone",
+            noun,
+            workflow.moment(latest.revision.date_created),
+            f" (changed: {', '.join(changes)})" if changes else "",
+            self.compare_url,
+            based.pk,
+            latest.pk,
+        )
+
+
+class Restoring(Exception):
+    """Carries the response of a restored form that is not kept, out of its transaction."""
+
+    def __init__(self, response):
+        self.response = response
+
+
 class EditorialAdmin(VersionAdmin):
     """History for a content type: every save in the admin is a revision (django-reversion).
 
     On top of VersionAdmin: a readable diff between any two revisions, one-click revert,
-    a first revision for content that never had one, and a revision before every delete, so
-    every deleted item can be recovered. Each item changed from the list (list_editable, bulk
-    actions, bulk delete) gets a revision of its own, so reverting one never reverts another.
+    a first revision for content that never had one, and a revision before every delete that
+    holds everything the delete takes along, so every deleted item can be recovered with its
+    links. Each item changed from the list (list_editable, bulk actions, bulk delete) gets a
+    revision of its own, so reverting one never reverts another. A change form opened before
+    someone else saved the item is refused (EditConflictForm).
+
+    Every view of a revision only takes versions of this admin's model (and of the item in its
+    address), and reverting or recovering needs the permissions its result needs: reversion's
+    own recover view put back any version of any model.
     """
 
     object_history_template = "admin/editorial/object_history.html"
+    change_form_template = "admin/editorial/change_form.html"
+    revision_form_template = "admin/editorial/revision_form.html"
+    recover_form_template = "admin/editorial/recover_form.html"
+    delete_confirmation_template = "admin/editorial/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/editorial/delete_selected_confirmation.html"
     # Reversion's own adds only "Recover deleted ..."; admin/catalog/change_list.html does.
     change_list_template = None
     history_latest_first = True
@@ -73,10 +173,27 @@ class EditorialAdmin(VersionAdmin):
     class Media:
         css = {"all": ["editorial/admin.css"]}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        links_register(self.model)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.markdown_fields:
             kwargs["widget"] = MarkdownTextarea
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None:
+            return form
+        return type(
+            form.__name__,
+            (EditConflictForm, form),
+            {
+                "history_url": self.admin_url("history", quote(obj.pk)),
+                "compare_url": self.admin_url("compare", quote(obj.pk)),
+            },
+        )
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -98,11 +215,17 @@ class EditorialAdmin(VersionAdmin):
     # Saving and deleting.
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "POST":
+        if request.method != "POST":
+            return super().change_view(request, object_id, form_url, extra_context)
+        with transaction.atomic(using=router.db_for_write(self.model)):
             obj = self.get_object(request, unquote(object_id))
             if obj is not None and self.has_change_permission(request, obj):
+                # Saves of one item wait for each other here, so each form is compared with
+                # the state the one before left (SQLite's IMMEDIATE transactions do the same).
+                self.model._base_manager.select_for_update().filter(pk=obj.pk).first()
+                obj.refresh_from_db()
                 revision_baseline_ensure(objects=[obj])
-        return super().change_view(request, object_id, form_url, extra_context)
+            return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         # Not VersionAdmin's, which makes one revision of everything a list request changes.
@@ -114,6 +237,8 @@ class EditorialAdmin(VersionAdmin):
         return admin.ModelAdmin.changelist_view(self, request, context)
 
     def save_model(self, request, obj, form, change):
+        if getattr(request, "restoring", None) is not None:
+            request.restoring_saved = True
         if reversion.is_active():  # the change form's own revision
             return super().save_model(request, obj, form, change)
         # A row changed in the list: the form has already applied the new values to `obj`.
@@ -122,6 +247,14 @@ class EditorialAdmin(VersionAdmin):
             reversion.set_user(request.user)
             reversion.set_comment(f"Changed {', '.join(form.changed_data)} in the list")
             return super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        note = getattr(request, "restoring", None)
+        if note is None:
+            return message
+        details = LogEntry(change_message=json.dumps(message)).get_change_message()
+        return f"{note} {details}".strip()
 
     def delete_model(self, request, obj):
         revision_record_deletion(obj=obj, user=request.user)
@@ -132,7 +265,18 @@ class EditorialAdmin(VersionAdmin):
             revision_record_deletion(obj=obj, user=request.user)
         super().delete_queryset(request, queryset)
 
-    # History, comparison and revert.
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete removes, and the items it keeps but unlinks."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if objs and not protected:
+            for row, field in unlinked_rows(deletion_collect(list(objs))):
+                deleted.append(
+                    f"{capfirst(row._meta.verbose_name)}: {row} (kept, its "
+                    f"{field.verbose_name} is left empty)"
+                )
+        return deleted, counts, perms_needed, protected
+
+    # History, comparison, revert and recovery.
 
     def versions(self, object_id):
         return Version.objects.get_for_object_reference(self.model, object_id).select_related(
@@ -217,10 +361,41 @@ class EditorialAdmin(VersionAdmin):
             raise Http404(f"“{value}” is not a revision number.")
         return get_object_or_404(versions, pk=value)
 
-    def check_revert(self, request, obj, version):
-        """Raise PermissionDenied unless `request.user` may put `obj` back as in `version`."""
-        if obj is None or not self.has_change_permission(request, obj):
+    def check_restore(self, request, plan):
+        """Raise PermissionDenied unless `request.user` may bring about what `plan` restores.
+
+        The result counts, not only the item as it is now: model permissions for every row put
+        back, removed or relinked, and the publish permission for anything that comes back
+        published or archived.
+        """
+        if plan.recovering:
+            allowed = self.has_add_permission(request) and self.has_change_permission(request)
+        else:
+            obj = self.get_object(request, plan.version.object_id)
+            allowed = obj is not None and self.has_change_permission(request, obj)
+        if not allowed:
             raise PermissionDenied
+        missing = sorted(name for name in plan.permissions() if not request.user.has_perm(name))
+        if missing:
+            raise PermissionDenied(f"This also changes what needs {', '.join(missing)}.")
+        for row in plan.rows:
+            model = row._model
+            if (
+                issubclass(model, Publishable)
+                and row.field_dict.get("status") not in EDITABLE_STATUSES
+                and not can_publish(request.user, model)
+            ):
+                raise PermissionDenied(
+                    "Only a publisher can bring back a published or archived version."
+                )
+
+    def restoration(self, request, version, *, recovering=False):
+        """The plan of putting `version` back, or None (with a message) if it cannot be."""
+        try:
+            return restoration_plan(version=version, recovering=recovering)
+        except RestoreError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
 
     def revert_view(self, request, object_id, version_id):
         """One click: the item as it was in that revision, recorded as a new revision."""
@@ -230,22 +405,103 @@ class EditorialAdmin(VersionAdmin):
 
     def revert(self, request, object_id, version_id):
         object_id = unquote(object_id)
-        obj = self.get_object(request, object_id)
         version = get_object_or_404(self.versions(object_id), pk=version_id)
-        self.check_revert(request, obj, version)
-        obj = revision_revert(version=version, user=request.user)
-        message = f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M}."
-        self.log_change(request, obj, message)
+        plan = self.restoration(request, version)
+        if plan is None:
+            return HttpResponseRedirect(self.admin_url("history", quote(object_id)))
+        self.check_restore(request, plan)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                obj = revision_revert(plan=plan, user=request.user)
+                message = (
+                    f"Reverted to the version of {workflow.moment(version.revision.date_created)}."
+                )
+                self.log_change(request, obj, message)
+        except RestoreError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self.admin_url("history", quote(object_id)))
         self.message_user(request, f"“{obj}”: {message}", messages.SUCCESS)
+        for lost in plan.lost:
+            self.message_user(request, f"Not put back: {lost}", messages.WARNING)
         return HttpResponseRedirect(self.admin_url("change", quote(obj.pk)))
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        """Reversion's revert through the filled-in form: the same rules as one-click revert."""
+        """A revision of this item in the filled-in form; saving it reverts, by the same rules
+        as one-click revert."""
+        object_id = unquote(object_id)
+        version = get_object_or_404(self.versions(object_id), pk=version_id)
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("There is no such item; a deleted one is recovered from the list.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        plan = self.restoration(request, version)
+        if plan is None:
+            return HttpResponseRedirect(self.admin_url("history", quote(object_id)))
         if request.method == "POST":
-            obj = self.get_object(request, unquote(object_id))
-            version = get_object_or_404(self.versions(unquote(object_id)), pk=version_id)
-            self.check_revert(request, obj, version)
-        return super().revision_view(request, object_id, version_id, extra_context)
+            self.check_restore(request, plan)
+        context = {
+            "title": f"Revert {version.object_repr}",
+            "revert": True,
+            "restoration": plan,
+            **(extra_context or {}),
+        }
+        note = f"Reverted to the version of {workflow.moment(version.revision.date_created)}."
+        return self.restored_form_view(request, plan, note, self.revision_form_template, context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """A deleted item of this model, in the filled-in form; saving it recovers the item with
+        what its deletion removed."""
+        version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        plan = self.restoration(request, version, recovering=True)
+        if plan is None:
+            return HttpResponseRedirect(self.admin_url("recoverlist"))
+        self.check_restore(request, plan)
+        context = {
+            "title": f"Recover {version.object_repr}",
+            "recover": True,
+            "restoration": plan,
+            **(extra_context or {}),
+        }
+        note = f"Recovered (deleted {workflow.moment(version.revision.date_created)})."
+        return self.restored_form_view(request, plan, note, self.recover_form_template, context)
+
+    def restored_form_view(self, request, plan, note, template, context):
+        """The change form of the item as `plan` puts it back: shown, or saved if posted.
+
+        The version is put back inside a transaction that is rolled back unless the form is
+        saved, so showing it, an invalid form or a refused save changes nothing; every signal
+        receiver here writes only to the database, so it is rolled back too.
+        """
+        version = plan.version
+        if "_saveasnew" in request.POST:
+            raise PermissionDenied
+        request.restoring, request.restoring_saved = note, False
+        try:
+            with transaction.atomic(using=version.db), reversion.create_revision():
+                reversion.set_user(request.user)
+                before = self.model._default_manager.filter(pk=version.object_id).first()
+                revision_restore(plan=plan)
+                response = self.changeform_view(
+                    request, quote(version.object_id), request.path, context
+                )
+                if request.method == "POST" and request.restoring_saved:
+                    obj = self.model._default_manager.get(pk=version.object_id)
+                    redirect_record(before=before, after=obj)
+                    for lost in plan.lost:
+                        self.message_user(request, f"Not put back: {lost}", messages.WARNING)
+                    return response
+                if response.status_code == 200:
+                    for lost in plan.lost:
+                        self.message_user(request, f"Cannot be put back: {lost}", messages.WARNING)
+                    response.template_name = template
+                    response.render()
+                raise Restoring(response)
+        except RestoreError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self.admin_url("changelist"))
+        except Restoring as restoring:
+            return restoring.response
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -346,14 +602,6 @@ class WorkflowMixin:
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or may_edit(request.user, obj))
-
-    def check_revert(self, request, obj, version):
-        super().check_revert(request, obj, version)
-        status = version.field_dict.get("status")
-        if status not in EDITABLE_STATUSES and not can_publish(request.user, self.model):
-            raise PermissionDenied(
-                "Only a publisher can revert to a published or archived version."
-            )
 
     def get_inline_instances(self, request, obj=None):
         """An item the user may not change shows its inlines read-only too."""

@@ -7,7 +7,8 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial workflow"
 
     def ready(self):
-        from editorial import redirects, roles  # noqa: F401  (redirects connects its signals)
+        from editorial import history, redirects, roles  # noqa: F401  (redirects: its signals)
 
         # After every migrate and every test-database flush, which recreates only Meta permissions.
         post_migrate.connect(roles.publish_permissions_post_migrate, sender=self)
+        post_migrate.connect(history.link_content_types_post_migrate, sender=self)

@@ -52,6 +52,8 @@ def redirect_record(*, before, after) -> None:
     Only an address visitors could open needs to keep working. Chains collapse, so every old
     address reaches the page in one hop; an address shown by a live page again is freed.
     """
+    if not isinstance(after or before, TRACKED):
+        return  # no page of its own under a slug (a result, the hub page)
     if after is not None and is_public(after):
         Redirect.objects.filter(old_path=after.get_absolute_url()).delete()
     if before is None or not is_public(before):
