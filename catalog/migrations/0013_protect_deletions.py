@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0011_search_places_table"),
+        ("catalog", "0012_media_rules"),
     ]
 
     operations = [
