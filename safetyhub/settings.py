@@ -6,6 +6,7 @@ default. The defaults run the demo on SQLite with no other service.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "editorial",
     "reversion",
     "pagecache",
+    # Sign-in throttling: failed sign-ins counted per username and address (see below).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a refused sign-in into editorial.signin's page.
+    "axes.middleware.AxesMiddleware",
     # Last: answers only what nothing else found, at the addresses of moved or deleted pages.
     "editorial.redirects.RedirectFallbackMiddleware",
 ]
@@ -157,6 +162,25 @@ PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 # How long a preview link (a draft shown to a reviewer without an account) keeps working.
 PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)
 
+# Sign-in throttling (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failed sign-ins for one
+# username from one address, that username is refused from that address, even with the right
+# password, until DJANGO_LOGIN_COOLOFF_MINUTES pass with no new attempt (`manage.py
+# axes_reset_username NAME` lifts it at once). Other addresses, and other users, still sign in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "editorial.signin.signin_locked_out"
+AXES_CLIENT_IP_CALLABLE = "safetyhub.security.client_address"
+# Unlocking is `manage.py axes_reset*`; the attempts stay out of the admin's lists.
+AXES_ENABLE_ADMIN = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -197,8 +221,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", False)
-if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
+BEHIND_HTTPS_PROXY = env_bool("DJANGO_BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours append to X-Forwarded-For: the visitor's address, which sign-in
+# throttling counts by, is the one the farthest of them wrote (safetyhub.security).
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if BEHIND_HTTPS_PROXY else 0)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

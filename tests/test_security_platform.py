@@ -1,0 +1,131 @@
+"""What the platform does around every request, whatever app answers it: one section for each
+of its defences."""
+
+import io
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a long passphrase"
+LOGIN = "/admin/login/"
+
+
+# Sign-in throttling.
+
+
+@pytest.fixture
+def chief(db):
+    return get_user_model().objects.create_superuser("chief", password=PASSWORD)
+
+
+def sign_in(client, password, *, address="203.0.113.7", username="chief", **headers):
+    return client.post(
+        LOGIN,
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=address,
+        **headers,
+    )
+
+
+def fail_five_times(client, **where):
+    for _ in range(5):
+        sign_in(client, "wrong guess", **where)
+
+
+def is_signed_in(client):
+    return SESSION_KEY in client.session
+
+
+def test_a_right_password_signs_in(client, chief):
+    response = sign_in(client, PASSWORD)
+
+    assert response.status_code == 302 and is_signed_in(client)
+
+
+def test_five_failures_lock_that_username_out_from_that_address_even_with_the_right_password(
+    client, chief
+):
+    fail_five_times(client)
+
+    response = sign_in(client, PASSWORD)
+
+    assert response.status_code == 429
+    assert not is_signed_in(client)
+    assert (
+        "Too many failed sign-ins for this account from your address. Try again in 15 minutes, "
+        "or ask an administrator to unlock it." in response.content.decode()
+    )
+
+
+def test_four_failures_do_not_lock_out(client, chief):
+    for _ in range(4):
+        sign_in(client, "wrong guess")
+
+    assert sign_in(client, PASSWORD).status_code == 302
+
+
+def test_a_locked_out_username_still_signs_in_from_another_address(client, chief):
+    fail_five_times(client, address="203.0.113.7")
+
+    response = sign_in(client, PASSWORD, address="198.51.100.20")
+
+    assert response.status_code == 302 and is_signed_in(client)
+
+
+def test_another_username_still_signs_in_from_the_locked_out_address(client, chief):
+    get_user_model().objects.create_user("editor", password=PASSWORD, is_staff=True)
+    fail_five_times(client)
+
+    assert sign_in(client, PASSWORD, username="editor").status_code == 302
+
+
+def test_the_lockout_ends_after_the_cool_off(client, chief):
+    fail_five_times(client)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        response = sign_in(client, PASSWORD)
+
+    assert response.status_code == 302 and is_signed_in(client)
+
+
+@pytest.mark.parametrize(
+    "command", [["axes_reset"], ["axes_reset_username", "chief"]], ids=lambda c: c[0]
+)
+def test_an_administrator_unlocks_with_a_management_command(client, chief, command):
+    fail_five_times(client)
+
+    call_command(*command, stdout=io.StringIO())
+
+    assert sign_in(client, PASSWORD).status_code == 302
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_appended(client, chief, settings):
+    settings.PROXY_COUNT = 1
+    proxy = {"address": "10.0.0.2"}
+    # The client forges what it likes on the left; the proxy appends what it saw.
+    for forged in range(5):
+        sign_in(
+            client, "wrong guess", HTTP_X_FORWARDED_FOR=f"192.0.2.{forged}, 203.0.113.7", **proxy
+        )
+
+    locked = sign_in(client, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    other = sign_in(client, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.20", **proxy)
+
+    assert locked.status_code == 429
+    assert other.status_code == 302
+
+
+def test_signing_in_with_force_login_is_not_throttled(chief):
+    client = Client()
+    fail_five_times(client)
+
+    client.force_login(chief)
+
+    assert client.get("/admin/").status_code == 200
