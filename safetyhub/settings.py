@@ -8,9 +8,11 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,6 +81,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files carry the policies too.
+    "safetyhub.security.ContentSecurityPolicyMiddleware",
+    "safetyhub.security.BrowserFeaturesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cached page for an anonymous visitor needs neither.
     "pagecache.middleware.PageCacheMiddleware",
@@ -108,6 +113,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The admin's templates put this nonce on their inline scripts and styles.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -230,6 +237,54 @@ PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if BEHIND_HTTPS_PROXY else 0)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (Django's own). Public pages run no script and load only this site's
+# styles and images, the media's (when MEDIA_URL is another host) and Markdown images from the
+# allowed hosts. The admin runs its own scripts (nonces on its inline ones) and the Markdown
+# preview's requests. A view that sets its own policy (documents) keeps it.
+MARKDOWN_IMAGE_HOSTS = env_list("DJANGO_MARKDOWN_IMAGE_HOSTS")
+IMAGE_SOURCES = [
+    CSP.SELF,
+    *(host if "://" in host else f"https://{host}" for host in MARKDOWN_IMAGE_HOSTS),
+]
+if media_host := urlsplit(MEDIA_URL).netloc:
+    IMAGE_SOURCES.append(f"{urlsplit(MEDIA_URL).scheme or 'https'}://{media_host}")
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.SELF],
+    "img-src": IMAGE_SOURCES,
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "connect-src": [CSP.SELF],
+}
+# Permissions-Policy: browser features no page of the site uses, off for it and for anything it
+# might embed.
+PERMISSIONS_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 LOGGING = {
     "version": 1,

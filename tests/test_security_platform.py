@@ -9,7 +9,11 @@ import time_machine
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+
+from tests.factories import make_publication
+from tests.test_settings import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +133,80 @@ def test_signing_in_with_force_login_is_not_throttled(chief):
     client.force_login(chief)
 
     assert client.get("/admin/").status_code == 200
+
+
+# Content-Security-Policy, Permissions-Policy, Cross-Origin-Resource-Policy.
+
+
+def policy(response):
+    header = response["Content-Security-Policy"]
+    return {
+        directive.split()[0]: directive.split()[1:] for directive in header.split("; ") if directive
+    }
+
+
+def test_public_pages_allow_only_this_sites_styles_and_images_and_no_script(client):
+    publication = make_publication(title="Card")
+
+    for url in ["/", publication.get_absolute_url(), "/search/?q=card", "/no-such-page/"]:
+        assert policy(client.get(url)) == {
+            "default-src": ["'none'"],
+            "style-src": ["'self'"],
+            "img-src": ["'self'"],
+            "form-action": ["'self'"],
+            "base-uri": ["'none'"],
+            "frame-ancestors": ["'none'"],
+        }, url
+
+
+def test_a_page_from_the_cache_keeps_its_headers(client):
+    client.get("/publications/")
+
+    response = client.get("/publications/")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert response["Permissions-Policy"] and response["Cross-Origin-Resource-Policy"]
+
+
+def test_the_admin_runs_its_own_scripts_and_no_inline_one_without_the_nonce(admin_client):
+    response = admin_client.get(reverse("admin:catalog_publication_changelist"))
+
+    directives = policy(response)
+    nonce = next(value for value in directives["script-src"] if value.startswith("'nonce-"))
+    assert directives["script-src"] == ["'self'", nonce]
+    assert directives["style-src"] == ["'self'", nonce]
+    assert directives["connect-src"] == ["'self'"]  # the Markdown preview
+    assert directives["default-src"] == ["'none'"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert f'nonce="{nonce[7:-1]}"' in response.content.decode()
+
+
+def test_the_admin_sign_in_page_has_the_admin_policy(client):
+    response = client.get(LOGIN)
+
+    assert policy(response)["script-src"][0] == "'self'"
+
+
+def test_markdown_image_hosts_and_a_media_host_are_allowed_images():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(*settings.SECURE_CSP['img-src'])",
+        DJANGO_MARKDOWN_IMAGE_HOSTS="images.example.org",
+        DJANGO_MEDIA_URL="https://media.example.org/uploads/",
+    )
+
+    assert result.stdout.splitlines()[-1] == (
+        "'self' https://images.example.org https://media.example.org"
+    )
+
+
+@pytest.mark.parametrize("url", ["/", "/publications/", LOGIN, "/no-such-page/"])
+def test_every_response_denies_browser_features_and_other_sites(client, url):
+    response = client.get(url)
+
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    features = dict(item.split("=") for item in response["Permissions-Policy"].split(", "))
+    assert {"camera", "microphone", "geolocation", "payment", "usb"} <= set(features)
+    assert set(features.values()) == {"()"}
