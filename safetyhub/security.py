@@ -4,8 +4,28 @@ platform's safety that belong to no app."""
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http.request import split_domain_port
 from django.middleware import csp
 from django.urls import reverse
+
+
+class HostPortMiddleware:
+    """Refuses (400) a Host whose port is no port, such as 127.0.0.1:99999.
+
+    ALLOWED_HOSTS checks only the name; first in the chain, so no redirect, canonical address or
+    page-cache key is ever built from such a Host.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        host = request.get_host()  # raises DisallowedHost for a name not in ALLOWED_HOSTS
+        _, port = split_domain_port(host)
+        if port and not (len(port) <= 5 and not port.startswith("0") and int(port) <= 65535):
+            raise DisallowedHost(f"Invalid HTTP_HOST header: {host!r}. The port is not valid.")
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: nothing builds an address or a cache key from a Host with an impossible port.
+    "safetyhub.security.HostPortMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files carry the policies too.
     "safetyhub.security.ContentSecurityPolicyMiddleware",

@@ -210,3 +210,31 @@ def test_every_response_denies_browser_features_and_other_sites(client, url):
     features = dict(item.split("=") for item in response["Permissions-Policy"].split(", "))
     assert {"camera", "microphone", "geolocation", "payment", "usb"} <= set(features)
     assert set(features.values()) == {"()"}
+
+
+# The Host header.
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1:99999", "localhost:65536", "localhost:0", "localhost:080", "localhost:" + "9" * 20],
+)
+def test_a_host_with_an_impossible_port_is_refused(client, host):
+    response = client.get("/publications/", HTTP_HOST=host)
+
+    assert response.status_code == 400
+
+
+def test_a_host_with_a_real_port_is_served_and_named_in_the_canonical_address(client):
+    response = client.get("/publications/", HTTP_HOST="127.0.0.1:8443")
+
+    assert response.status_code == 200
+    assert '<link rel="canonical" href="http://127.0.0.1:8443/publications/">' in (
+        response.content.decode()
+    )
+
+
+def test_a_refused_host_leaves_nothing_in_the_page_cache(client):
+    client.get("/publications/", HTTP_HOST="127.0.0.1:99999")
+
+    assert client.get("/publications/", HTTP_HOST="127.0.0.1")["X-Page-Cache"] == "miss"
