@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "safetyhub.security.ContentSecurityPolicyMiddleware",
     "safetyhub.security.BrowserFeaturesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (the CSRF check does).
+    "safetyhub.security.RequestSizeMiddleware",
     # Before sessions and auth: a cached page for an anonymous visitor needs neither.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,6 +213,14 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 # folder from the web server. Like MEDIA_ROOT, a volume every app server shares.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
 DOCUMENT_MAX_MB = env_int("DJANGO_DOCUMENT_MAX_MB", 50)
+
+# Request bodies. A body over DJANGO_REQUEST_MAX_MB is refused (413) before it is read
+# (safetyhub.security): room for a PDF, a 10 MB image and the form around them. Within it, a
+# form's own fields may hold DJANGO_FORM_MAX_KB (Django counts no file in that), and an upload
+# over 2.5 MB goes to a temporary file rather than memory.
+REQUEST_MAX_MB = env_int("DJANGO_REQUEST_MAX_MB", DOCUMENT_MAX_MB + 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_FORM_MAX_KB", 2560) * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2560 * 1024
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -7,12 +7,15 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_publication
+from catalog.models import Publication
+from tests.factories import make_pdf, make_publication
+from tests.test_documents import publication_form
 from tests.test_settings import manage
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +241,51 @@ def test_a_refused_host_leaves_nothing_in_the_page_cache(client):
     client.get("/publications/", HTTP_HOST="127.0.0.1:99999")
 
     assert client.get("/publications/", HTTP_HOST="127.0.0.1")["X-Page-Cache"] == "miss"
+
+
+# Request bodies.
+
+
+class Body(io.RawIOBase):
+    """A request body that says how much of it was read."""
+
+    def __init__(self, size):
+        self.size = size
+        self.read_bytes = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        count = min(len(buffer), self.size - self.read_bytes)
+        buffer[:count] = b"x" * count
+        self.read_bytes += count
+        return count
+
+
+def test_a_300_mb_body_is_refused_before_it_is_read(chief):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(chief)
+    body = Body(300 * 1024 * 1024)
+
+    response = client.generic(
+        "POST",
+        reverse("admin:catalog_publication_add"),
+        CONTENT_TYPE="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(body.size),
+        **{"wsgi.input": body},
+    )
+
+    assert response.status_code == 413
+    assert body.read_bytes == 0
+
+
+def test_a_document_upload_within_the_limit_is_kept(admin_client, settings):
+    settings.REQUEST_MAX_MB = 1
+    url = reverse("admin:catalog_publication_add")
+    pdf = SimpleUploadedFile("card.pdf", make_pdf(pages=3))
+
+    response = admin_client.post(url, publication_form(admin_client, url, document=pdf))
+
+    assert response.status_code == 302
+    assert Publication.objects.get().document
