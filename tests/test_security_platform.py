@@ -243,6 +243,44 @@ def test_a_refused_host_leaves_nothing_in_the_page_cache(client):
     assert client.get("/publications/", HTTP_HOST="127.0.0.1")["X-Page-Cache"] == "miss"
 
 
+# The page cache and session cookies.
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_a_made_up_session_cookie_is_served_from_the_cache(client, page):
+    publication = make_publication(title="Cached card")
+    url = "/publications/" if page == "list" else publication.get_absolute_url()
+    client.get(url)
+
+    client.cookies["sessionid"] = "madeupmadeupmadeupmadeupmadeup12"
+    response = client.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert b"Cached card" in response.content
+
+
+def test_a_signed_in_staff_member_is_never_served_from_the_cache(client, editor):
+    publication = make_publication(title="Card")
+    client.get(publication.get_absolute_url())
+    client.force_login(editor)
+
+    response = client.get(publication.get_absolute_url())
+
+    assert "X-Page-Cache" not in response
+
+
+def test_a_signed_out_session_cookie_is_served_from_the_cache(client, editor):
+    client.get("/publications/")
+    client.force_login(editor)
+    old_cookie = client.cookies["sessionid"].value
+    client.logout()
+
+    client.cookies["sessionid"] = old_cookie
+    response = client.get("/publications/")
+
+    assert response["X-Page-Cache"] == "hit"
+
+
 # Request bodies.
 
 
