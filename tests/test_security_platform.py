@@ -7,13 +7,16 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import Publication
+from catalog.models import HubPage, Publication
+from editorial.models import Redirect
+from tests.admin_forms import form_data
 from tests.factories import make_pdf, make_publication
 from tests.test_documents import publication_form
 from tests.test_settings import manage
@@ -279,6 +282,62 @@ def test_a_signed_out_session_cookie_is_served_from_the_cache(client, editor):
     response = client.get("/publications/")
 
     assert response["X-Page-Cache"] == "hit"
+
+
+# Links that must stay on the site.
+
+OFF_SITE = [
+    "/\\evil.example/",
+    "//evil.example",
+    "/%5Cevil.example",
+    "/%5cevil.example",
+    "/%2F%2Fevil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "javascript:alert(1)",
+    "https:/\\evil.example",
+    "evil.example",
+]
+
+
+@pytest.mark.parametrize("link", OFF_SITE)
+def test_the_hubs_evaluations_link_refuses_what_a_browser_reads_as_another_site(link):
+    hub = HubPage(evaluations_link_url=link)
+
+    with pytest.raises(ValidationError) as caught:
+        hub.clean()
+
+    assert "evaluations_link_url" in caught.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "link", ["/evaluations/", "/evaluations/?category=jailbreaks#results", "https://example.org/x"]
+)
+def test_the_hubs_evaluations_link_takes_a_site_path_or_a_web_address(link):
+    HubPage(evaluations_link_url=link).clean()
+
+
+@pytest.mark.parametrize("link", [*OFF_SITE, "https://evil.example/"])
+def test_a_redirect_goes_only_to_a_path_on_this_site(link):
+    redirect = Redirect(old_path="/publications/old/", new_path=link)
+
+    with pytest.raises(ValidationError) as caught:
+        redirect.full_clean()
+
+    assert "new_path" in caught.value.message_dict
+
+
+def test_the_admin_refuses_a_redirect_off_the_site(admin_client):
+    url = reverse("admin:editorial_redirect_add")
+    data = form_data(
+        admin_client.get(url), "redirect_form", old_path="/old/", new_path="/\\evil.example/"
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "new_path" in response.context["adminform"].form.errors
+    assert not Redirect.objects.exists()
 
 
 # Request bodies.
