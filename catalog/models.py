@@ -2,9 +2,11 @@
 
 import functools
 import re
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
@@ -16,6 +18,26 @@ from catalog.images import UploadedImageField
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 SLUG_PLACEHOLDER = "slug-placeholder"
+# Browsers skip these inside an address, and read a backslash as a slash.
+NOT_IN_A_PATH = re.compile(r"[\s\x00-\x1f\x7f\\]")
+
+
+def is_site_path(link):
+    """Whether a link is a path on this site as a browser reads it, encoded or not: one leading
+    slash, no scheme, no backslash, space or control character (a browser takes `/\\evil.example/`
+    or a slash, a tab and `/evil.example` to another site)."""
+    return all(
+        text.startswith("/") and not text.startswith("//") and not NOT_IN_A_PATH.search(text)
+        for text in (link, unquote(link))
+    )
+
+
+def is_web_address(link):
+    try:
+        URLValidator(schemes=["http", "https"])(link)
+    except ValidationError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=1024)
@@ -587,8 +609,7 @@ class HubPage(models.Model):
     def clean(self):
         # A plain text field, so nothing else stops a javascript: address reaching the hub.
         link = self.evaluations_link_url
-        is_path = link.startswith("/") and not link.startswith("//")
-        if link and not (is_path or link.startswith(("https://", "http://"))):
+        if link and not (is_site_path(link) or is_web_address(link)):
             raise ValidationError(
                 {"evaluations_link_url": "Use a full https:// address or a path starting with /."}
             )

@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from catalog.models import is_site_path
 
 
 class PreviewLinkQuerySet(models.QuerySet):
@@ -100,3 +103,14 @@ class Redirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.new_path or 'gone'}"
+
+    def clean(self):
+        # new_path goes out as a Location: anything but a path here (//evil.example) would make
+        # the site an open redirect.
+        errors = {
+            name: "Use a path on this site, starting with a single /, e.g. /publications/."
+            for name in ("old_path", "new_path")
+            if getattr(self, name) and not is_site_path(getattr(self, name))
+        }
+        if errors:
+            raise ValidationError(errors)

@@ -6,10 +6,13 @@ default. The defaults run the demo on SQLite with no other service.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -72,11 +75,20 @@ INSTALLED_APPS = [
     "editorial",
     "reversion",
     "pagecache",
+    # Sign-in throttling: failed sign-ins counted per username and address (see below).
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First: nothing builds an address or a cache key from a Host with an impossible port.
+    "safetyhub.security.HostPortMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files carry the policies too.
+    "safetyhub.security.ContentSecurityPolicyMiddleware",
+    "safetyhub.security.BrowserFeaturesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (the CSRF check does).
+    "safetyhub.security.RequestSizeMiddleware",
     # Before sessions and auth: a cached page for an anonymous visitor needs neither.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a refused sign-in into editorial.signin's page.
+    "axes.middleware.AxesMiddleware",
     # Last: answers only what nothing else found, at the addresses of moved or deleted pages.
     "editorial.redirects.RedirectFallbackMiddleware",
 ]
@@ -103,6 +117,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The admin's templates put this nonce on their inline scripts and styles.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -157,6 +173,25 @@ PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 # How long a preview link (a draft shown to a reviewer without an account) keeps working.
 PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)
 
+# Sign-in throttling (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failed sign-ins for one
+# username from one address, that username is refused from that address, even with the right
+# password, until DJANGO_LOGIN_COOLOFF_MINUTES pass with no new attempt (`manage.py
+# axes_reset_username NAME` lifts it at once). Other addresses, and other users, still sign in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "editorial.signin.signin_locked_out"
+AXES_CLIENT_IP_CALLABLE = "safetyhub.security.client_address"
+# Unlocking is `manage.py axes_reset*`; the attempts stay out of the admin's lists.
+AXES_ENABLE_ADMIN = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -179,6 +214,14 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
 DOCUMENT_MAX_MB = env_int("DJANGO_DOCUMENT_MAX_MB", 50)
 
+# Request bodies. A body over DJANGO_REQUEST_MAX_MB is refused (413) before it is read
+# (safetyhub.security): room for a PDF, a 10 MB image and the form around them. Within it, a
+# form's own fields may hold DJANGO_FORM_MAX_KB (Django counts no file in that), and an upload
+# over 2.5 MB goes to a temporary file rather than memory.
+REQUEST_MAX_MB = env_int("DJANGO_REQUEST_MAX_MB", DOCUMENT_MAX_MB + 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_FORM_MAX_KB", 2560) * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2560 * 1024
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -197,11 +240,63 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", False)
-if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
+BEHIND_HTTPS_PROXY = env_bool("DJANGO_BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours append to X-Forwarded-For: the visitor's address, which sign-in
+# throttling counts by, is the one the farthest of them wrote (safetyhub.security).
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if BEHIND_HTTPS_PROXY else 0)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (Django's own). Public pages run no script and load only this site's
+# styles and images, the media's (when MEDIA_URL is another host) and Markdown images from the
+# allowed hosts. The admin runs its own scripts (nonces on its inline ones) and the Markdown
+# preview's requests. A view that sets its own policy (documents) keeps it.
+MARKDOWN_IMAGE_HOSTS = env_list("DJANGO_MARKDOWN_IMAGE_HOSTS")
+IMAGE_SOURCES = [
+    CSP.SELF,
+    *(host if "://" in host else f"https://{host}" for host in MARKDOWN_IMAGE_HOSTS),
+]
+if media_host := urlsplit(MEDIA_URL).netloc:
+    IMAGE_SOURCES.append(f"{urlsplit(MEDIA_URL).scheme or 'https'}://{media_host}")
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.SELF],
+    "img-src": IMAGE_SOURCES,
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "connect-src": [CSP.SELF],
+}
+# Permissions-Policy: browser features no page of the site uses, off for it and for anything it
+# might embed.
+PERMISSIONS_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 LOGGING = {
     "version": 1,
