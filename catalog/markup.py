@@ -6,7 +6,11 @@ Markdown, made when they are saved (see catalog.models.RenderedMarkdown), so a v
 request never runs the parser.
 """
 
+import re
+from urllib.parse import urlsplit
+
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html
@@ -14,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
 
 # The longest Markdown an editor may save or preview: far more than any page's text.
 MARKDOWN_MAX_LENGTH = 100_000
@@ -22,6 +27,7 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Heading ids start with this, so no heading can take an id the page itself uses ("main").
 SECTION_PREFIX = "section-"
+CONTROLS_AND_SPACE = "".join(map(chr, range(0x21)))
 
 # nh3's defaults (no script, style, event handler or unknown scheme), plus what headings need.
 ALLOWED_ATTRIBUTES = {
@@ -33,11 +39,32 @@ ALLOWED_CLASSES = {"a": {"headerlink"}, "span": {"visually-hidden"}}
 
 
 def plain_text(tokens) -> str:
-    """What inline tokens read as: a heading's name."""
+    """What inline tokens read as: a heading's name, an image's description."""
     return "".join(
         token.content if token.type in ("text", "code_inline") else plain_text(token.children)
         for token in tokens or ()
     )
+
+
+def image_is_allowed(src: str) -> bool:
+    """An image from this site, or from a host in MARKDOWN_IMAGE_HOSTS.
+
+    An image from anywhere else would tell that host who reads the page, and when.
+    """
+    # As browsers read an address: tabs and newlines dropped, a backslash taken for a slash,
+    # control characters and spaces around it ignored.
+    url = re.sub(r"[\t\n\r]", "", src).replace("\\", "/").strip(CONTROLS_AND_SPACE)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if not parts.scheme and not url.startswith("//"):
+        return True  # a path on this site
+    own = [prefix for prefix in (settings.MEDIA_URL, settings.STATIC_URL) if "//" in prefix]
+    if own and url.startswith(tuple(own)):
+        return True  # this site's uploads or static files, served from another host
+    hosts = {host.lower() for host in settings.MARKDOWN_IMAGE_HOSTS}
+    return parts.scheme in ("http", "https", "") and (parts.hostname or "") in hosts
 
 
 def section_ids(state) -> None:
@@ -54,6 +81,32 @@ def section_ids(state) -> None:
         taken.add(section)
         heading.attrSet("id", section)
         heading.meta["name"] = name
+
+
+def offsite_images_as_links(state) -> None:
+    """An image from elsewhere (see image_is_allowed) becomes a link to it, or its description
+    where a link cannot be (within a link, or for an inline data: image): the page loads
+    nothing off-site, and the reader can still open the image."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, in_link = [], 0
+        for token in block.children:
+            in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            src = str(token.attrGet("src")) if token.type == "image" else ""
+            if not src or image_is_allowed(src):
+                children.append(token)
+                continue
+            description = plain_text(token.children)
+            if in_link or not src.lower().startswith(("http:", "https:", "//")):
+                children.append(Token("text", "", 0, content=description))
+                continue
+            children += [
+                Token("link_open", "a", 1, attrs={"href": src}),
+                Token("text", "", 0, content=description or src),
+                Token("link_close", "a", -1),
+            ]
+        block.children = children
 
 
 class SiteRenderer(RendererHTML):
@@ -78,6 +131,7 @@ parser = (
     .disable("reference")
 )
 parser.core.ruler.push("section_ids", section_ids)
+parser.core.ruler.push("offsite_images_as_links", offsite_images_as_links)
 # The parser leaves out what is nested deeper than this (quotes count one level, lists two).
 DEEPEST = parser.options["maxNesting"] - 1
 
@@ -98,9 +152,12 @@ def validate_markdown(text: str) -> None:
         )
 
 
-def keep_only_section_ids(element, attribute, value):
-    """Ids come from headings only, never clashing with the page's own."""
+def keep_only_allowed(element, attribute, value):
+    """Ids come from headings only, never clashing with the page's own; images only from this
+    site or the allowed hosts, whatever produced them."""
     if attribute == "id" and not value.startswith(SECTION_PREFIX):
+        return None
+    if element == "img" and attribute == "src" and not image_is_allowed(value):
         return None
     return value
 
@@ -111,7 +168,7 @@ def render_markdown(text: str) -> SafeString:
             parser.render(text or ""),
             attributes=ALLOWED_ATTRIBUTES,
             allowed_classes=ALLOWED_CLASSES,
-            attribute_filter=keep_only_section_ids,
+            attribute_filter=keep_only_allowed,
             url_schemes=ALLOWED_URL_SCHEMES,
             link_rel="noopener noreferrer",
         )
@@ -120,7 +177,7 @@ def render_markdown(text: str) -> SafeString:
 
 def markdown_html_refresh(*, queryset, fields: dict[str, str], batch_size: int = 200) -> int:
     """Render each row's Markdown fields again into their HTML fields (`fields` maps one to the
-    other), as after a change of the renderer. Sends no signals."""
+    other), as after a change of the renderer or of MARKDOWN_IMAGE_HOSTS. Sends no signals."""
     manager = queryset.model._base_manager
     keys = list(queryset.order_by("pk").values_list("pk", flat=True))
     with transaction.atomic():

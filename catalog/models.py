@@ -116,7 +116,9 @@ def markdown_field(help_text, verbose_name=None):
         verbose_name,
         blank=True,
         validators=[validate_markdown],
-        help_text=f"{help_text} In Markdown, at most {MARKDOWN_MAX_LENGTH:,} characters.",
+        help_text=f"{help_text} In Markdown, at most {MARKDOWN_MAX_LENGTH:,} characters. "
+        "Images are shown only from this site (or the hosts the site allows); others become "
+        "links.",
     )
 
 

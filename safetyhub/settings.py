@@ -178,6 +178,9 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 # folder from the web server. Like MEDIA_ROOT, a volume every app server shares.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
 DOCUMENT_MAX_MB = env_int("DJANGO_DOCUMENT_MAX_MB", 50)
+# Hosts whose images Markdown may show (e.g. "images.example.org"); any other image from off
+# the site becomes a link. Run `manage.py rerender_markdown` after a change.
+MARKDOWN_IMAGE_HOSTS = env_list("DJANGO_MARKDOWN_IMAGE_HOSTS")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

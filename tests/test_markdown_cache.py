@@ -94,3 +94,15 @@ def test_the_rerender_command_renders_every_item_again():
     call_command("rerender_markdown", stdout=StringIO())
 
     assert Publication.objects.get(pk=card.pk).body_html == render_markdown("## Findings")
+
+
+def test_the_rerender_command_applies_a_new_list_of_image_hosts(settings):
+    card = make_publication(body="![A chart](https://images.example.org/chart.png)")
+    assert "<img" not in Publication.objects.get(pk=card.pk).body_html
+    settings.MARKDOWN_IMAGE_HOSTS = ["images.example.org"]
+
+    call_command("rerender_markdown", stdout=StringIO())
+
+    assert '<img src="https://images.example.org/chart.png"' in (
+        Publication.objects.get(pk=card.pk).body_html
+    )

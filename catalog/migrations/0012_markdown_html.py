@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='committee',
             name='charter',
-            field=models.TextField(blank=True, help_text='The charter or longer description. In Markdown, at most 100,000 characters.', validators=[catalog.markup.validate_markdown]),
+            field=models.TextField(blank=True, help_text='The charter or longer description. In Markdown, at most 100,000 characters. Images are shown only from this site (or the hosts the site allows); others become links.', validators=[catalog.markup.validate_markdown]),
         ),
         migrations.AlterField(
             model_name='person',
@@ -55,12 +55,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='publication',
             name='body',
-            field=models.TextField(blank=True, help_text='The full text. In Markdown, at most 100,000 characters.', validators=[catalog.markup.validate_markdown]),
+            field=models.TextField(blank=True, help_text='The full text. In Markdown, at most 100,000 characters. Images are shown only from this site (or the hosts the site allows); others become links.', validators=[catalog.markup.validate_markdown]),
         ),
         migrations.AlterField(
             model_name='topic',
             name='body',
-            field=models.TextField(blank=True, help_text='Longer text for the topic page. In Markdown, at most 100,000 characters.', validators=[catalog.markup.validate_markdown]),
+            field=models.TextField(blank=True, help_text='Longer text for the topic page. In Markdown, at most 100,000 characters. Images are shown only from this site (or the hosts the site allows); others become links.', validators=[catalog.markup.validate_markdown]),
         ),
         migrations.RunPython(render_existing, migrations.RunPython.noop),
     ]

@@ -10,7 +10,7 @@ from pagecache.generation import generation_end
 class Command(BaseCommand):
     help = (
         "Render every item's Markdown to HTML again. Pages show the HTML made when an item was "
-        "saved: run this after upgrading the renderer."
+        "saved: run this after changing DJANGO_MARKDOWN_IMAGE_HOSTS or upgrading the renderer."
     )
 
     def handle(self, *args, **options):
