@@ -435,7 +435,6 @@ class PersonAdmin(CatalogAdmin):
         (None, {"fields": ["name", "slug", "role", "bio"]}),
         ("Portrait", {"fields": ["portrait", "portrait_alt"]}),
     ]
-    markdown_fields = ["bio"]
 
 
 class PracticeInline(admin.TabularInline):

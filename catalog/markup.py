@@ -1,22 +1,33 @@
-"""Markdown from editors, turned into HTML that is safe to show visitors."""
+"""Markdown from editors, turned into HTML that is safe to show visitors.
 
-import hashlib
-import html
-from pathlib import Path
-from xml.etree import ElementTree
+markdown-it-py parses CommonMark in time that grows in step with the text, whatever the text
+(Python-Markdown's grew with the square of a run of "["). Items keep the HTML beside their
+Markdown, made when they are saved (see catalog.models.RenderedMarkdown), so a visitor's
+request never runs the parser.
+"""
 
-import markdown
+import re
+from urllib.parse import urlsplit
+
 import nh3
-from django.core.cache import cache
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from markdown.extensions import Extension
-from markdown.extensions.toc import TocExtension, render_inner_html, slugify_unicode, strip_tags
-from markdown.treeprocessors import Treeprocessor
+from django.utils.text import slugify
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+
+# The longest Markdown an editor may save or preview: far more than any page's text.
+MARKDOWN_MAX_LENGTH = 100_000
 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Heading ids start with this, so no heading can take an id the page itself uses ("main").
 SECTION_PREFIX = "section-"
+CONTROLS_AND_SPACE = "".join(map(chr, range(0x21)))
 
 # nh3's defaults (no script, style, event handler or unknown scheme), plus what headings need.
 ALLOWED_ATTRIBUTES = {
@@ -27,78 +38,153 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_CLASSES = {"a": {"headerlink"}, "span": {"visually-hidden"}}
 
 
-def section_id(value, separator):
-    return SECTION_PREFIX + slugify_unicode(value, separator)
+def plain_text(tokens) -> str:
+    """What inline tokens read as: a heading's name, an image's description."""
+    return "".join(
+        token.content if token.type in ("text", "code_inline") else plain_text(token.children)
+        for token in tokens or ()
+    )
 
 
-class HeadingLinks(Treeprocessor):
-    """After each heading's text, a link to it: "#" on screen, the section's name when read out."""
+def image_is_allowed(src: str) -> bool:
+    """An image from this site, or from a host in MARKDOWN_IMAGE_HOSTS.
 
-    def run(self, root):
-        for heading in root.iter():
-            if heading.tag not in HEADINGS or "id" not in heading.attrib:
+    An image from anywhere else would tell that host who reads the page, and when.
+    """
+    # As browsers read an address: tabs and newlines dropped, a backslash taken for a slash,
+    # control characters and spaces around it ignored.
+    url = re.sub(r"[\t\n\r]", "", src).replace("\\", "/").strip(CONTROLS_AND_SPACE)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if not parts.scheme and not url.startswith("//"):
+        return True  # a path on this site
+    own = [prefix for prefix in (settings.MEDIA_URL, settings.STATIC_URL) if "//" in prefix]
+    if own and url.startswith(tuple(own)):
+        return True  # this site's uploads or static files, served from another host
+    hosts = {host.lower() for host in settings.MARKDOWN_IMAGE_HOSTS}
+    return parts.scheme in ("http", "https", "") and (parts.hostname or "") in hosts
+
+
+def section_ids(state) -> None:
+    """Each heading gets an id from its name, unique in the text (a repeat gets _1, _2, ...)."""
+    taken, repeats = set(), {}
+    for heading, inline in zip(state.tokens, state.tokens[1:], strict=False):
+        if heading.type != "heading_open":
+            continue
+        name = plain_text(inline.children)
+        section = base = SECTION_PREFIX + slugify(name, allow_unicode=True)
+        while section in taken:
+            repeats[base] = repeats.get(base, 0) + 1
+            section = f"{base}_{repeats[base]}"
+        taken.add(section)
+        heading.attrSet("id", section)
+        heading.meta["name"] = name
+
+
+def offsite_images_as_links(state) -> None:
+    """An image from elsewhere (see image_is_allowed) becomes a link to it, or its description
+    where a link cannot be (within a link, or for an inline data: image): the page loads
+    nothing off-site, and the reader can still open the image."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, in_link = [], 0
+        for token in block.children:
+            in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            src = str(token.attrGet("src")) if token.type == "image" else ""
+            if not src or image_is_allowed(src):
+                children.append(token)
                 continue
-            name = html.unescape(strip_tags(render_inner_html(heading, self.md)))
-            link = ElementTree.SubElement(
-                heading, "a", {"class": "headerlink", "href": f"#{heading.attrib['id']}"}
-            )
-            mark = ElementTree.SubElement(link, "span", {"aria-hidden": "true"})
-            mark.text = "#"
-            label = ElementTree.SubElement(link, "span", {"class": "visually-hidden"})
-            label.text = f"Link to the section “{name}”"
+            description = plain_text(token.children)
+            if in_link or not src.lower().startswith(("http:", "https:", "//")):
+                children.append(Token("text", "", 0, content=description))
+                continue
+            children += [
+                Token("link_open", "a", 1, attrs={"href": src}),
+                Token("text", "", 0, content=description or src),
+                Token("link_close", "a", -1),
+            ]
+        block.children = children
 
 
-class HeadingLinksExtension(Extension):
-    def extendMarkdown(self, md):
-        md.treeprocessors.register(HeadingLinks(md), "heading_links", 4)  # after toc's ids (5)
+class SiteRenderer(RendererHTML):
+    def heading_close(self, tokens, idx, options, env):
+        """After each heading's text, a link to it: "#" on screen, the section's name when
+        read out."""
+        heading = tokens[idx - 2]
+        link = format_html(
+            '<a class="headerlink" href="#{}"><span aria-hidden="true">#</span>'
+            '<span class="visually-hidden">Link to the section “{}”</span></a>',
+            heading.attrGet("id"),
+            heading.meta.get("name", ""),
+        )
+        return link + super().renderToken(tokens, idx, options, env)
 
 
-def keep_only_section_ids(element, attribute, value):
-    """Ids come from headings only, never from raw HTML that could clash with the page's own."""
+# CommonMark with tables; raw HTML is shown as typed. Reference links ("[a]" with "[a]: url"
+# elsewhere) are off: one long address used thousands of times would make pages of gigabytes.
+parser = (
+    MarkdownIt("commonmark", {"html": False}, renderer_cls=SiteRenderer)
+    .enable("table")
+    .disable("reference")
+)
+parser.core.ruler.push("section_ids", section_ids)
+parser.core.ruler.push("offsite_images_as_links", offsite_images_as_links)
+# The parser leaves out what is nested deeper than this (quotes count one level, lists two).
+DEEPEST = parser.options["maxNesting"] - 1
+
+
+def validate_markdown(text: str) -> None:
+    """Refuse Markdown too long to render quickly, or nested deeper than pages would show."""
+    if len(text) > MARKDOWN_MAX_LENGTH:
+        raise ValidationError(
+            f"This text is {len(text):,} characters long, over the limit of "
+            f"{MARKDOWN_MAX_LENGTH:,}: shorten it.",
+            code="max_length",
+        )
+    if any(token.level >= DEEPEST for token in parser.parse(text)):
+        raise ValidationError(
+            "Lists or quotes are nested too deeply here: the deepest levels would not be shown. "
+            "Nest them less.",
+            code="nesting",
+        )
+
+
+def keep_only_allowed(element, attribute, value):
+    """Ids come from headings only, never clashing with the page's own; images only from this
+    site or the allowed hosts, whatever produced them."""
     if attribute == "id" and not value.startswith(SECTION_PREFIX):
+        return None
+    if element == "img" and attribute == "src" and not image_is_allowed(value):
         return None
     return value
 
 
 def render_markdown(text: str) -> SafeString:
-    html_text = markdown.markdown(
-        text,
-        extensions=[
-            "tables",
-            "fenced_code",
-            "sane_lists",
-            TocExtension(slugify=section_id),
-            HeadingLinksExtension(),
-        ],
-    )
     return mark_safe(
         nh3.clean(
-            html_text,
+            parser.render(text or ""),
             attributes=ALLOWED_ATTRIBUTES,
             allowed_classes=ALLOWED_CLASSES,
-            attribute_filter=keep_only_section_ids,
+            attribute_filter=keep_only_allowed,
             url_schemes=ALLOWED_URL_SCHEMES,
             link_rel="noopener noreferrer",
         )
     )
 
 
-# Cached HTML is keyed on the text and on the renderer itself (this file and its libraries), so
-# a change to the rules or an upgrade never serves HTML made under the old ones.
-RENDERER = hashlib.sha256(
-    Path(__file__).read_bytes() + markdown.__version__.encode() + nh3.__version__.encode()
-).hexdigest()[:16]
-DAY = 24 * 3600
-
-
-def render_markdown_cached(text: str) -> SafeString:
-    """render_markdown, once per distinct long text (a long card takes ~15 ms)."""
-    text = text or ""
-    if len(text) < 2000:
-        return render_markdown(text)
-    key = f"markdown.{RENDERER}.{hashlib.sha256(text.encode()).hexdigest()}"
-    rendered = cache.get(key)
-    if rendered is None:
-        rendered = str(render_markdown(text))
-        cache.set(key, rendered, DAY)
-    return mark_safe(rendered)
+def markdown_html_refresh(*, queryset, fields: dict[str, str], batch_size: int = 200) -> int:
+    """Render each row's Markdown fields again into their HTML fields (`fields` maps one to the
+    other), as after a change of the renderer or of MARKDOWN_IMAGE_HOSTS. Sends no signals."""
+    manager = queryset.model._base_manager
+    keys = list(queryset.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        for start in range(0, len(keys), batch_size):
+            rows = list(manager.filter(pk__in=keys[start : start + batch_size]).only(*fields))
+            for row in rows:
+                for source, target in fields.items():
+                    setattr(row, target, render_markdown(getattr(row, source)))
+            manager.bulk_update(rows, list(fields.values()))
+    return len(keys)

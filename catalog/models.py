@@ -7,6 +7,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from catalog.documents import DocumentField
 from catalog.images import UploadedImageField
+from catalog.markup import MARKDOWN_MAX_LENGTH, render_markdown, validate_markdown
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 SLUG_PLACEHOLDER = "slug-placeholder"
@@ -112,25 +114,62 @@ class Publishable(models.Model):
         abstract = True
 
 
+class RenderedMarkdown(models.Model):
+    """Keeps the HTML of each Markdown field beside it, made as the item is saved: pages show
+    it as it is, so no visitor's request ever waits for the Markdown renderer."""
+
+    # Each Markdown field, and the field that keeps its HTML.
+    rendered_fields: dict[str, str] = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        for source, target in self.rendered_fields.items():
+            if update_fields is None or source in update_fields:
+                setattr(self, target, render_markdown(getattr(self, source)))
+                if update_fields is not None:
+                    update_fields = {*update_fields, target}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+
+def markdown_field(help_text, verbose_name=None):
+    return models.TextField(
+        verbose_name,
+        blank=True,
+        validators=[validate_markdown],
+        help_text=f"{help_text} In Markdown, at most {MARKDOWN_MAX_LENGTH:,} characters. "
+        "Images are shown only from this site (or the hosts the site allows); others become "
+        "links.",
+    )
+
+
+def html_field():
+    return models.TextField(editable=False, default="")
+
+
 def status_is_valid(model_name):
     return models.CheckConstraint(
         condition=Q(status__in=Status.values), name=f"{model_name}_status_valid"
     )
 
 
-class Topic(Publishable):
+class Topic(RenderedMarkdown, Publishable):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.CharField(
         max_length=300, blank=True, help_text="One line, shown on the topic card on the hub."
     )
-    body = models.TextField(blank=True, help_text="Longer text for the topic page, in Markdown.")
+    body = markdown_field("Longer text for the topic page.")
+    body_html = html_field()
     featured = models.BooleanField(
         "featured on the hub", default=False, help_text="Show this topic's card on the hub page."
     )
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Cards are shown in increasing order of this number."
     )
+
+    rendered_fields = {"body": "body_html"}
 
     class Meta:
         ordering = ["position", "name"]
@@ -252,6 +291,10 @@ class ModelLineage(models.Model):
         return f"{self.model} {self.get_relation_display()} {self.source}"
 
 
+# A few paragraphs; pages show a biography as typed.
+BIO_MAX_LENGTH = 5_000
+
+
 class Person(models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
@@ -261,7 +304,13 @@ class Person(models.Model):
         blank=True,
         help_text="E.g. “Director, Carnegie Mellon”.",
     )
-    bio = models.TextField(blank=True, help_text="A short biography, in Markdown.")
+    # Plain text: people have no review before publishing, so an edit is live at once.
+    bio = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(BIO_MAX_LENGTH)],
+        help_text=f"A short biography, at most {BIO_MAX_LENGTH:,} characters. Plain text, shown "
+        "as typed: an empty line starts a new paragraph.",
+    )
     portrait = UploadedImageField(
         upload_to="people/",
         blank=True,
@@ -357,7 +406,7 @@ def live_ai_models_prefetch():
     )
 
 
-class Publication(Publishable):
+class Publication(RenderedMarkdown, Publishable):
     title = models.CharField(max_length=255)
     slug = models.SlugField(
         max_length=255, unique=True, help_text="The last part of the page's address."
@@ -381,7 +430,8 @@ class Publication(Publishable):
         help_text="For an addendum: the system card it adds to.",
     )
     summary = models.TextField(help_text="One paragraph, shown in lists and link previews.")
-    body = models.TextField(blank=True, help_text="The full text, in Markdown.")
+    body = markdown_field("The full text.")
+    body_html = html_field()
     cover_image = UploadedImageField(
         upload_to="covers/%Y/", blank=True, width_field="cover_width", height_field="cover_height"
     )
@@ -409,6 +459,8 @@ class Publication(Publishable):
     practices = models.ManyToManyField(
         Practice, blank=True, related_name="publications", verbose_name="lifecycle practices"
     )
+
+    rendered_fields = {"body": "body_html"}
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -472,18 +524,19 @@ class Publication(Publishable):
             raise ValidationError({"cover_alt": "Describe the cover image for screen readers."})
 
 
-class Committee(Publishable):
+class Committee(RenderedMarkdown, Publishable):
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=150, unique=True)
     mandate = models.TextField(help_text="One paragraph: what the committee is responsible for.")
-    charter = models.TextField(
-        blank=True, help_text="The charter or longer description, in Markdown."
-    )
+    charter = markdown_field("The charter or longer description.")
+    charter_html = html_field()
     formed_on = models.DateField(null=True, blank=True)
     members = models.ManyToManyField(Person, through="Membership", related_name="committees")
     publications = models.ManyToManyField(
         Publication, blank=True, related_name="committees", verbose_name="related publications"
     )
+
+    rendered_fields = {"charter": "charter_html"}
 
     class Meta:
         ordering = ["name"]

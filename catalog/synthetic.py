@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.demo_content import STAGES, slug_for
+from catalog.markup import render_markdown
 from catalog.models import (
     AIModel,
     AIModelAlias,
@@ -484,6 +485,7 @@ def synthetic_content_generate(*, publications: int, seed: int = 1, progress=Non
                             **item["words"],
                         ),
                         body=item["body"],
+                        body_html=render_markdown(item["body"]),  # bulk_create calls no save()
                         status=item["status"],
                         published_at=item["published_at"],
                     )

@@ -27,7 +27,6 @@ from django.utils.safestring import SafeData, mark_safe
 from markupsafe import Markup, escape
 
 from catalog.images import picture_for
-from catalog.markup import render_markdown_cached
 from catalog.models import fixed_url
 
 # Like json_script: nothing in the data can close the <script> element.
@@ -198,7 +197,7 @@ def environment(**options):
         pluralize=defaultfilters.pluralize,
         truncatewords=truncatewords,
         time_element=time_element,
-        markdown=render_markdown_cached,
+        linebreaks=defaultfilters.linebreaks_filter,
         regroup=regroup,
     )
     return env

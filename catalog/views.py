@@ -859,7 +859,7 @@ def live_results():
     return (
         Result.objects.live()
         .select_related("evaluation__category", "metric", "ai_model", "source")
-        .defer("ai_model__summary", "source__summary", "source__body")
+        .defer("ai_model__summary", "source__summary", "source__body", "source__body_html")
         .order_by(*RESULT_TABLE_ORDER)
     )
 
@@ -876,7 +876,7 @@ def live_determinations():
             "source",
             "committee",
         )
-        .defer("ai_model__summary", "source__summary", "source__body")
+        .defer("ai_model__summary", "source__summary", "source__body", "source__body_html")
         .annotate(
             committee_is_live=Exists(Committee.objects.live().filter(pk=OuterRef("committee")))
         )

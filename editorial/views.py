@@ -1,11 +1,11 @@
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog import views as catalog_views
-from catalog.markup import render_markdown
+from catalog.markup import MARKDOWN_MAX_LENGTH, render_markdown
 from catalog.models import AIModel, Committee, Conversation, Publication, Topic
 from editorial.models import PreviewLink
 from editorial.workflow import is_live
@@ -18,7 +18,6 @@ DETAIL_VIEWS = {
     Committee: catalog_views.CommitteeDetailView,
     Conversation: catalog_views.ConversationDetailView,
 }
-MAX_MARKDOWN_PREVIEW = 500_000
 
 
 def private(response):
@@ -73,9 +72,16 @@ def preview_link_document(request, token):
 def markdown_preview(request):
     """Markdown from an admin form, rendered as visitors will get it (staff only, via the admin)."""
     text = request.POST.get("text", "")
-    if len(text) > MAX_MARKDOWN_PREVIEW:
-        return HttpResponseBadRequest("The text is too long to preview.")
-    response = HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
+    if len(text) > MARKDOWN_MAX_LENGTH:
+        # The field would refuse it too; the preview script shows this message.
+        response = HttpResponse(
+            f"No preview: the text is {len(text):,} characters long, over the limit of "
+            f"{MARKDOWN_MAX_LENGTH:,}. Shorten it.",
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -213,6 +213,9 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 # folder from the web server. Like MEDIA_ROOT, a volume every app server shares.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT") or BASE_DIR / "private-media")
 DOCUMENT_MAX_MB = env_int("DJANGO_DOCUMENT_MAX_MB", 50)
+# Hosts whose images Markdown may show (e.g. "images.example.org"); any other image from off
+# the site becomes a link. Run `manage.py rerender_markdown` after a change.
+MARKDOWN_IMAGE_HOSTS = env_list("DJANGO_MARKDOWN_IMAGE_HOSTS")
 
 # Request bodies. A body over DJANGO_REQUEST_MAX_MB is refused (413) before it is read
 # (safetyhub.security): room for a PDF, a 10 MB image and the form around them. Within it, a
@@ -254,7 +257,6 @@ X_FRAME_OPTIONS = "DENY"
 # styles and images, the media's (when MEDIA_URL is another host) and Markdown images from the
 # allowed hosts. The admin runs its own scripts (nonces on its inline ones) and the Markdown
 # preview's requests. A view that sets its own policy (documents) keeps it.
-MARKDOWN_IMAGE_HOSTS = env_list("DJANGO_MARKDOWN_IMAGE_HOSTS")
 IMAGE_SOURCES = [
     CSP.SELF,
     *(host if "://" in host else f"https://{host}" for host in MARKDOWN_IMAGE_HOSTS),

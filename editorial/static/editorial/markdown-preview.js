@@ -34,11 +34,15 @@
           credentials: "same-origin",
           headers: { "X-CSRFToken": csrfToken(textarea) },
         });
-        const html = response.ok ? await response.text() : "";
+        const text = response.ok || response.status === 413 ? await response.text() : "";
         if (request === latest) {
-          // Sanitized on the server by the same allow-list as the public pages.
-          preview.innerHTML = response.ok ? html : "";
-          if (!response.ok) preview.textContent = "The preview is not available right now.";
+          if (response.ok) {
+            // Sanitized on the server by the same allow-list as the public pages.
+            preview.innerHTML = text;
+          } else {
+            // 413 (too long) comes with the reason in plain text.
+            preview.textContent = text || "The preview is not available right now.";
+          }
         }
       } catch (error) {
         preview.textContent = "The preview is not available right now.";
