@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
-from django.utils.csp import CSP, build_policy
+from django.utils.csp import build_policy
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
 
@@ -396,7 +396,7 @@ def document_response(publication) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     # Set here rather than through SECURE_CSP: the CSP middleware leaves a set header alone.
-    response[CSP.HEADER_ENFORCE] = build_policy(DOCUMENT_CSP)
+    response["Content-Security-Policy"] = build_policy(DOCUMENT_CSP)
     if not is_live(publication):
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex"

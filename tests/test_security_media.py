@@ -401,6 +401,8 @@ def test_every_document_is_a_sandboxed_download(client, editor_client, editor):
         assert response["X-Content-Type-Options"] == "nosniff", kind
         assert response["Content-Type"] == "application/pdf", kind
         assert response["Content-Disposition"].startswith("attachment; filename="), kind
+        # A WSGI server accepts only plain str header names (wsgiref asserts it).
+        assert all(type(name) is str for name, _ in response.items()), kind
 
 
 def test_the_document_policy_wins_over_the_sites(client, editor_client, editor, settings):
