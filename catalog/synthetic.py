@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.demo_content import STAGES, slug_for
+from catalog.demo_content import hub_content_read, slug_for
 from catalog.models import (
     AIModel,
     AIModelAlias,
@@ -296,7 +296,7 @@ def catalogue_make(now):
 def lifecycle_ensure():
     """The hub's own practices, found by slug, or made from the seed if missing."""
     practices = []
-    for position, stage_data in enumerate(STAGES, start=1):
+    for position, stage_data in enumerate(hub_content_read()["stages"], start=1):
         stage, _ = Stage.objects.get_or_create(
             slug=slug_for(stage_data["name"]),
             defaults={
@@ -305,14 +305,14 @@ def lifecycle_ensure():
                 "position": position,
             },
         )
-        for number, (name, description) in enumerate(stage_data["practices"], start=1):
+        for number, practice in enumerate(stage_data["practices"], start=1):
             practices.append(
                 Practice.objects.get_or_create(
-                    slug=slug_for(name),
+                    slug=slug_for(practice["name"]),
                     defaults={
                         "stage": stage,
-                        "name": name,
-                        "description": description,
+                        "name": practice["name"],
+                        "description": practice["description"],
                         "position": number,
                     },
                 )[0]
