@@ -4,8 +4,8 @@
     .venv/bin/python bench/search.py --publications 10000 --databases sqlite
 
 Each run makes a database per size (a SQLite file; `safetyhub_bench_search_<N>` on the
-PostgreSQL server of --postgres-url), migrates it, generates the data set with `manage.py
-generate_content`, and then times a fixed mix of queries through the view (Django's test
+PostgreSQL server of --postgres-url), migrates it, generates the data set with
+`bench/synthetic.py`, and then times a fixed mix of queries through the view (Django's test
 client, DEBUG off) and, in the same run, the same queries answered with icontains over the
 same fields, as the baseline. It prints p50/p95 per query type and the baseline's p50 and p95
 divided by the engine's, and how long the first search after a change to the content takes (it
@@ -163,12 +163,13 @@ def bench_one(kind, publications, args):
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from bench import synthetic
     from catalog.models import AIModel, Publication, Topic
     from pagecache.generation import generation_end
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("generate_content", publications=publications)
+    synthetic.main(["--publications", str(publications)])
     setup_test_environment()
     client = Client()
     from django.db.models import Count

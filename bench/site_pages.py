@@ -4,10 +4,10 @@
     .venv/bin/python bench/site_pages.py --database-url postgres://postgres@127.0.0.1:5432/postgres
 
 It makes a throwaway database (a temporary SQLite file, or `safetyhub_bench_pages` on the
-given PostgreSQL server, dropped at the end), loads the hub and `generate_content
---publications N`, collects static files, starts gunicorn with production settings (DEBUG off,
-a fresh secret key, persistent database connections as the README's production column) and
-loads each page with wrk (`apt-get install wrk`) for --seconds. The minimal view
+given PostgreSQL server, dropped at the end), loads the hub and `python -m bench.synthetic
+--publications N`, collects static files, starts gunicorn with production settings (DEBUG
+off, a fresh secret key, persistent database connections as the README's production column)
+and loads each page with wrk (`apt-get install wrk`) for --seconds. The minimal view
 (bench/urls.py, through the same middleware) is measured before and after the pages; each
 page's throughput is divided by their mean. Queries and size come from one request through
 Django's test client on the same data.
@@ -320,7 +320,12 @@ def main():
         print(f"Preparing {args.publications:,} publications on {vendor} ...")
         manage(env, "migrate", "--verbosity", "0")
         manage(env, "load_hub", "--verbosity", "0")
-        manage(env, "generate_content", "--publications", str(args.publications))
+        subprocess.run(
+            [PYTHON, "-m", "bench.synthetic", "--publications", str(args.publications)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         pages = sample_pages({**env, "DJANGO_PAGE_CACHE_SECONDS": "0"})
         modes = ["off", "on"] if args.page_cache == "both" else [args.page_cache]

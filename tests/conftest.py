@@ -19,6 +19,19 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, not memory: the browser tests' live server then
+    gives each of its threads a connection of its own, where threads sharing the one in-memory
+    connection failed at random (sqlite3.InterfaceError: bad parameter or other API misuse)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("sqlite")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings, tmp_path):
     """Tests render templates without collectstatic, and write uploads to a scratch folder."""

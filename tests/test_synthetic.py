@@ -4,9 +4,9 @@ import statistics
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
+from bench.synthetic import main, synthetic_content_generate
 from catalog.demo_content import hub_content_load
 from catalog.models import (
     AIModel,
@@ -22,7 +22,6 @@ from catalog.models import (
     Status,
     Topic,
 )
-from catalog.synthetic import synthetic_content_generate
 
 pytestmark = pytest.mark.django_db
 
@@ -159,11 +158,12 @@ def test_public_pages_answer_on_the_generated_data(client):
         assert client.get(url).status_code == 200, url
 
 
-def test_the_command_reports_what_it_made():
-    out = StringIO()
+def test_the_script_reports_what_it_made_with_a_progress_bar():
+    out, progress = StringIO(), StringIO()
 
-    call_command("generate_content", "--publications", "50", stdout=out, stderr=StringIO())
-    call_command("generate_content", "--publications", "50", stdout=out, stderr=StringIO())
+    main(["--publications", "50"], stdout=out, stderr=progress)
+    main(["--publications", "50"], stdout=out, stderr=StringIO())
 
     assert "Created 50 publications (0 were there already)" in out.getvalue()
     assert "Created 0 publications (50 were there already)" in out.getvalue()
+    assert "] 50/50 (" in progress.getvalue()

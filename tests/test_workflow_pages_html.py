@@ -12,7 +12,7 @@ from editorial.previews import preview_link_create, preview_link_revoke
 from tests.factories import make_publication
 from tests.test_html_validity import java, nu_report  # noqa: F401  (java is the fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.html_validity]
 
 BODY = """## What we tested
 

@@ -1,5 +1,7 @@
 """A large, realistic, made-up data set for benchmarks and large-data tests.
 
+    .venv/bin/python -m bench.synthetic --publications 10000    # into DATABASE_URL's database
+
 Everything it makes has a slug starting with "synthetic-", so it never collides with the
 hub's real content (the lifecycle is the hub's own: its stages and practices are reused by
 slug, or made from the seed if missing). Publication number n is drawn from its own seed, so
@@ -8,15 +10,27 @@ publications up to the number asked. Dates are relative to the run: the last fou
 a few scheduled in the coming weeks.
 """
 
+import argparse
 import itertools
 import math
+import os
 import random
+import sys
+import time
 from datetime import timedelta
 
-from django.db import transaction
+import django
+
+# Run as a script, Django is set up before the models are imported below.
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safetyhub.settings")
+    django.setup()
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from catalog.demo_content import STAGES, slug_for
+from catalog.demo_content import hub_content_read, slug_for
 from catalog.markup import render_markdown
 from catalog.models import (
     AIModel,
@@ -297,7 +311,7 @@ def catalogue_make(now):
 def lifecycle_ensure():
     """The hub's own practices, found by slug, or made from the seed if missing."""
     practices = []
-    for position, stage_data in enumerate(STAGES, start=1):
+    for position, stage_data in enumerate(hub_content_read()["stages"], start=1):
         stage, _ = Stage.objects.get_or_create(
             slug=slug_for(stage_data["name"]),
             defaults={
@@ -306,14 +320,14 @@ def lifecycle_ensure():
                 "position": position,
             },
         )
-        for number, (name, description) in enumerate(stage_data["practices"], start=1):
+        for number, practice in enumerate(stage_data["practices"], start=1):
             practices.append(
                 Practice.objects.get_or_create(
-                    slug=slug_for(name),
+                    slug=slug_for(practice["name"]),
                     defaults={
                         "stage": stage,
-                        "name": name,
-                        "description": description,
+                        "name": practice["name"],
+                        "description": practice["description"],
                         "position": number,
                     },
                 )[0]
@@ -440,6 +454,8 @@ def synthetic_content_generate(*, publications: int, seed: int = 1, progress=Non
         ][::-1]
         missing = [number for number in range(publications) if number not in made_numbers]
         created = 0
+        if progress:
+            progress(len(made_numbers), max(publications, len(made_numbers)))
         for start in range(0, len(missing), BATCH_SIZE):
             drawn = []
             for number in missing[start : start + BATCH_SIZE]:
@@ -538,3 +554,45 @@ def links_create(made):
         for publication, item in made
         if item["committee"]
     )
+
+
+def main(argv=None, *, stdout=sys.stdout, stderr=sys.stderr) -> None:
+    """Top the synthetic content up with a progress bar, then refresh the planner's statistics."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--publications", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    if unapplied := executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        sys.exit(
+            f"The database is not migrated ({len(unapplied)} migrations to apply). "
+            "Run: python manage.py migrate"
+        )
+    started = time.monotonic()
+
+    def progress(done, total):
+        filled = 30 * done // max(total, 1)
+        rate = done / max(time.monotonic() - started, 0.001)
+        stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,} ({rate:,.0f}/s)")
+        stderr.flush()
+
+    try:
+        result = synthetic_content_generate(
+            publications=args.publications, seed=args.seed, progress=progress
+        )
+    except DatabaseError as error:
+        sys.exit(f"Nothing was generated: {error}")
+    stderr.write("\n")
+    # Fresh statistics, or SQLite's planner walks every live publication to count a topic's.
+    stdout.write("Updating the query planner's statistics (ANALYZE) ...\n")
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("ANALYZE")
+    stdout.write(
+        f"Created {result['created']:,} publications ({result['existing']:,} were there "
+        f"already), on {result['models']} AI models and {result['topics']} topics, in "
+        f"{time.monotonic() - started:.1f} s.\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
