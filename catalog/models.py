@@ -1,50 +1,14 @@
 """The hub's content: what staff edit in the admin and visitors read on the site."""
 
-import functools
-import re
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.documents import DocumentField
 from catalog.images import UploadedImageField
-
-SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-SLUG_PLACEHOLDER = "slug-placeholder"
-
-
-@functools.lru_cache(maxsize=1024)
-def reverse_remembered(viewname, args, urlconf, prefix):
-    return reverse(viewname, args=args, urlconf=urlconf)
-
-
-def fixed_url(viewname, *args):
-    """reverse() for addresses that never change (a view and fixed arguments), worked out once
-    per URLconf and prefix: a page links dozens of them, and reverse() takes ~30 µs each."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return reverse_remembered(viewname, args, urlconf, get_script_prefix())
-
-
-def slug_url(viewname, slug):
-    """reverse(viewname, args=[slug]), from the view's address with a placeholder slug."""
-    return slug_urls(viewname)(slug)
-
-
-def slug_urls(viewname):
-    """slug_url for the many slugs of a list: the view's address is looked up once."""
-    head, _, tail = fixed_url(viewname, SLUG_PLACEHOLDER).partition(SLUG_PLACEHOLDER)
-
-    def url(slug):
-        if not SLUG.fullmatch(slug):
-            return reverse(viewname, args=[slug])  # raises NoReverseMatch as reverse() would
-        return f"{head}{slug}{tail}"
-
-    return url
 
 
 class Status(models.TextChoices):
@@ -54,17 +18,10 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-def is_live_q(prefix=""):
-    """What a visitor may see: published, and dated now or earlier; with a prefix such as
-    "source__", said of a related row, so the database joins it rather than listing every
-    live row in a subquery."""
-    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
-
-
 class PublishableQuerySet(models.QuerySet):
     def live(self):
         """What a visitor may see: published, and dated now or earlier."""
-        return self.filter(is_live_q())
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
 
 class Publishable(models.Model):
@@ -118,7 +75,7 @@ class Topic(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:topic_detail", self.slug)
+        return reverse("catalog:topic_detail", args=[self.slug])
 
 
 class Modality(models.TextChoices):
@@ -165,7 +122,7 @@ class AIModel(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:model_detail", self.slug)
+        return reverse("catalog:model_detail", args=[self.slug])
 
     def clean(self):
         if self.family_id and self.family_id == self.pk:
@@ -263,7 +220,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:person_detail", self.slug)
+        return reverse("catalog:person_detail", args=[self.slug])
 
     def clean(self):
         if self.portrait and not self.portrait_alt:
@@ -285,7 +242,7 @@ class Stage(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:stage_detail", self.slug)
+        return reverse("catalog:stage_detail", args=[self.slug])
 
 
 class Practice(models.Model):
@@ -304,7 +261,7 @@ class Practice(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:practice_detail", self.slug)
+        return reverse("catalog:practice_detail", args=[self.slug])
 
 
 class Kind(models.TextChoices):
@@ -322,17 +279,19 @@ class Label(models.TextChoices):
     SAFETY = "safety", "Safety"
 
 
-KIND_LABELS = dict(Kind.choices)
-LABEL_LABELS = dict(Label.choices)
-
-
-def live_ai_models_prefetch():
-    """A list's publications' live AI models, as `publication.live_ai_models` (cards show them)."""
-    return Prefetch(
-        "ai_models",
-        queryset=AIModel.objects.live().only("name", "slug"),
-        to_attr="live_ai_models",
-    )
+class PublicationQuerySet(PublishableQuerySet):
+    def as_cards(self):
+        """What a card in a list shows: a few columns, and the live AI models by name (one query
+        more for the whole page, as `live_ai_models`)."""
+        return self.only(
+            "title", "slug", "kind", "label", "summary", "published_at"
+        ).prefetch_related(
+            Prefetch(
+                "ai_models",
+                queryset=AIModel.objects.live().only("name", "slug"),
+                to_attr="live_ai_models",
+            )
+        )
 
 
 class Publication(Publishable):
@@ -388,6 +347,8 @@ class Publication(Publishable):
         Practice, blank=True, related_name="publications", verbose_name="lifecycle practices"
     )
 
+    objects = PublicationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [
@@ -422,17 +383,10 @@ class Publication(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return slug_url("catalog:publication_detail", self.slug)
-
-    # Django's own get_FOO_display builds a dict of the choices on every call; cards call these.
-    def get_kind_display(self):
-        return KIND_LABELS.get(self.kind, self.kind)
-
-    def get_label_display(self):
-        return LABEL_LABELS.get(self.label, self.label)
+        return reverse("catalog:publication_detail", args=[self.slug])
 
     def get_document_url(self):
-        return slug_url("catalog:publication_document", self.slug)
+        return reverse("catalog:publication_document", args=[self.slug])
 
     def clean(self):
         if self.kind == Kind.ADDENDUM and not self.parent_id:
@@ -471,7 +425,7 @@ class Committee(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:committee_detail", self.slug)
+        return reverse("catalog:committee_detail", args=[self.slug])
 
 
 class Membership(models.Model):
@@ -535,7 +489,7 @@ class Conversation(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return slug_url("catalog:conversation_detail", self.slug)
+        return reverse("catalog:conversation_detail", args=[self.slug])
 
     def clean(self):
         super().clean()
@@ -644,7 +598,9 @@ def value_text(value):
 class SourcedQuerySet(models.QuerySet):
     def live(self):
         """What a visitor may see: stated in a live publication, about a live AI model."""
-        return self.filter(is_live_q("source__"), is_live_q("ai_model__"))
+        return self.filter(
+            source__in=Publication.objects.live(), ai_model__in=AIModel.objects.live()
+        )
 
 
 class EvaluationCategory(models.Model):
@@ -698,7 +654,7 @@ class Evaluation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:evaluation_detail", self.slug)
+        return reverse("catalog:evaluation_detail", args=[self.slug])
 
 
 class Direction(models.TextChoices):
