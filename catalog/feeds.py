@@ -1,8 +1,8 @@
 """RSS and Atom feeds of live publications: all of them, or one AI model's or topic's.
 
 Django's feed view and generators write the XML; the feed itself is made here from the few
-attributes these feeds have. Django's get_feed asks each item for every attribute a feed may
-have, each through inspection of the method, which was half of a feed's time.
+attributes these feeds have, rather than asking each item for every attribute a feed may
+have, as Django's get_feed does.
 """
 
 from io import StringIO
