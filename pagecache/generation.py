@@ -53,8 +53,9 @@ def generation_end(*, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def generation_current() -> Generation:
     """The generation pages are cached under now, starting a new one if a scheduled item is due."""
-    generation = Generation.objects.filter(pk=1).first()
-    if generation is None:
+    try:
+        generation = Generation.objects.get(pk=1)
+    except Generation.DoesNotExist:
         generation_end()
         generation = Generation.objects.get(pk=1)
     if generation.next_change_known and (
