@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Max, Min
 from django.utils import timezone
 
 from catalog.models import AIModel, Kind, Label, Publication, Topic
@@ -17,21 +16,20 @@ ORDERINGS = {
 
 
 def live_ai_models(request):
-    return AIModel.objects.live()
+    return AIModel.objects.live().only("name", "slug")
 
 
 def live_topics(request):
-    return Topic.objects.live()
+    return Topic.objects.live().only("name", "slug")
 
 
 def live_years():
     """From the newest live publication's year back to the oldest's, in the site's time zone."""
-    dates = Publication.objects.live().aggregate(
-        first=Min("published_at"), last=Max("published_at")
-    )
-    if dates["first"] is None:
+    dates = Publication.objects.live().values_list("published_at", flat=True)
+    newest, oldest = dates.first(), dates.last()
+    if newest is None:
         return []
-    first, last = (timezone.localtime(dates[end]).year for end in ("first", "last"))
+    first, last = timezone.localtime(oldest).year, timezone.localtime(newest).year
     return [(str(year), str(year)) for year in range(last, first - 1, -1)]
 
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -599,7 +599,8 @@ class SourcedQuerySet(models.QuerySet):
     def live(self):
         """What a visitor may see: stated in a live publication, about a live AI model."""
         return self.filter(
-            source__in=Publication.objects.live(), ai_model__in=AIModel.objects.live()
+            Exists(Publication.objects.live().filter(pk=OuterRef("source"))),
+            Exists(AIModel.objects.live().filter(pk=OuterRef("ai_model"))),
         )
 
 

@@ -192,7 +192,8 @@ class HubView(TemplateView):
         live_publications = Publication.objects.live()
         features = (
             hub.features.filter(
-                Q(publication__in=live_publications) | Q(committee__in=Committee.objects.live())
+                Exists(live_publications.filter(pk=OuterRef("publication")))
+                | Exists(Committee.objects.live().filter(pk=OuterRef("committee")))
             )
             .select_related("publication", "committee")
             .defer("publication__body", "committee__charter")
@@ -241,9 +242,11 @@ class PublicationDetailView(LiveOrPreviewMixin, DetailView):
         if publication.parent_id:
             parent = live.filter(pk=publication.parent_id).only("title", "slug").first()
         addenda = list(publication.addenda.live().as_cards())
-        about_same = Q(pk__in=live.filter(ai_models__in=publication.live_ai_models)) | Q(
-            pk__in=live.filter(topics__in=publication.live_topics)
-        )
+        model_keys = [model.pk for model in publication.live_ai_models]
+        topic_keys = [topic.pk for topic in publication.live_topics]
+        about_same = Exists(
+            AIModel.objects.filter(pk__in=model_keys, publications=OuterRef("pk"))
+        ) | Exists(Topic.objects.filter(pk__in=topic_keys, publications=OuterRef("pk")))
         related = (
             live.filter(about_same)
             .exclude(pk__in=[publication.pk, *(addendum.pk for addendum in addenda)])

@@ -143,10 +143,11 @@ def test_every_page_answers(client, site):
 # Upper bounds per page type, so a new query shows up in review.
 QUERY_BUDGETS = {
     "hub": 8,  # the hub, stages and practices, topics, conversations, news, cards and parents
-    "publication list": 6,  # years, count, page, its AI models, the model and topic choices
-    "publication list, filtered": 8,  # 6, and the chosen model and topic
-    "publication list, page 2": 6,
-    "news list": 4,  # years, count, page, its AI models
+    "publication list": 7,  # newest and oldest year, count, page, its AI models, the model and
+    # topic choices
+    "publication list, filtered": 9,  # 7, and the chosen model and topic
+    "publication list, page 2": 7,
+    "news list": 5,  # newest and oldest year, count, page, its AI models
     "publication": 11,  # it with its models, topics, practices and committees; its parent or
     # addenda, related publications (each with their AI models), evaluations, determinations
     "model families": 3,
