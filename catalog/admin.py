@@ -2,32 +2,15 @@
 100,000 publications (one COUNT per page, no query per row, no DISTINCT over the whole table)."""
 
 import io
-from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import (
-    BooleanField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    Max,
-    Min,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.constants import LOOKUP_SEP
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 
 from catalog.models import (
@@ -94,125 +77,6 @@ class CatalogAdmin(EditorialAdmin):
 
 class PublishableAdmin(WorkflowMixin, CatalogAdmin):
     """A content type with a status: states, roles, bulk publishing, previews (editorial.admin)."""
-
-
-def period_start(moment, kind):
-    moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    if kind in ("year", "month"):
-        moment = moment.replace(day=1)
-    if kind == "year":
-        moment = moment.replace(month=1)
-    return moment
-
-
-def next_period_start(start, kind):
-    if kind == "year":
-        return start.replace(year=start.year + 1)
-    if kind == "month":
-        return (start + timedelta(days=32)).replace(day=1)
-    return start + timedelta(days=1)
-
-
-def min_max_ordering(aggregate):
-    """The ordering whose first row holds Min(field) or Max(field); None for other aggregates."""
-    if type(aggregate) not in (Min, Max) or (aggregate.filter, aggregate.default) != (None, None):
-        return None
-    [source] = aggregate.source_expressions
-    if not isinstance(source, F) or LOOKUP_SEP in source.name:
-        return None
-    return source.name if type(aggregate) is Min else f"-{source.name}"
-
-
-class DrillDownQuerySet(QuerySet):
-    """The admin's date drill-down, answered from the date index instead of from every row.
-
-    The drill-down asks for the first and last dates, then for the years (months, days) that
-    hold rows. Django answers with MIN and MAX, which SQLite computes together by reading every
-    matching row, and with SELECT DISTINCT over a date function of every row: at 100,000
-    publications that was most of the list's time. Here the first and last dates are ordered
-    LIMIT 1 probes, and each year (month, day) between them is an EXISTS probe.
-    """
-
-    max_periods = 100
-
-    def probe(self, **expressions):
-        """Evaluate subquery expressions together, in one query of one row."""
-        rows = self.model._base_manager.using(self.db).annotate(**expressions)[:1]
-        return next(iter(rows.values(*expressions)), dict.fromkeys(expressions))
-
-    def aggregate(self, *args, **kwargs):
-        orderings = {name: min_max_ordering(value) for name, value in kwargs.items()}
-        if args or None in orderings.values() or self.query.is_sliced or self.query.combinator:
-            return super().aggregate(*args, **kwargs)
-        firsts = {}
-        for name, ordering in orderings.items():
-            field_name = ordering.removeprefix("-")
-            values = self.filter(**{f"{field_name}__isnull": False}).values(field_name)
-            firsts[name] = Subquery(values.order_by(ordering)[:1])
-        return self.probe(**firsts)
-
-    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
-        if kind not in ("year", "month", "day") or not settings.USE_TZ:
-            return super().datetimes(field_name, kind, order, tzinfo)
-        tzinfo = tzinfo or timezone.get_current_timezone()
-        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
-        if bounds["first"] is None:
-            return []
-        last = timezone.localtime(bounds["last"], tzinfo)
-        starts = [period_start(timezone.localtime(bounds["first"], tzinfo), kind)]
-        while len(starts) <= self.max_periods and next_period_start(starts[-1], kind) <= last:
-            starts.append(next_period_start(starts[-1], kind))
-        if len(starts) > self.max_periods:
-            return super().datetimes(field_name, kind, order, tzinfo)
-        found = self.probe(
-            **{
-                f"period_{number}": Exists(
-                    self.filter(
-                        **{
-                            f"{field_name}__gte": start,
-                            f"{field_name}__lt": next_period_start(start, kind),
-                        }
-                    )
-                )
-                for number, start in enumerate(starts)
-            }
-        )
-        present = [start for number, start in enumerate(starts) if found[f"period_{number}"]]
-        return present[::-1] if order == "DESC" else present
-
-
-class KeysFirstPaginator(Paginator):
-    """Past the first pages, fetch a page's primary keys first, then its rows.
-
-    With OFFSET the database builds every row it skips; the key query reads only the ordering
-    index, so page 500 costs about what page 1 does, for one more small query.
-    """
-
-    min_offset = 1000
-
-    def page(self, number):
-        page = super().page(number)
-        if (page.number - 1) * self.per_page >= self.min_offset:
-            keys = list(page.object_list.values_list("pk", flat=True))
-            page.object_list = self.object_list.filter(pk__in=keys)
-        return page
-
-
-class PublicationChangeList(ChangeList):
-    def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)
-        if self.query:
-            # No index finds a search's rows, so probing them in date order could read the
-            # whole table once per probe; Django's single scan is the safer plan there.
-            return queryset
-        return DrillDownQuerySet(queryset.model, queryset.query, queryset.db)
-
-    def get_results(self, request):
-        """Fetch the page's AI model names in one query rather than one per row."""
-        super().get_results(request)
-        self.result_list = self.result_list.prefetch_related(
-            Prefetch("ai_models", queryset=AIModel.objects.only("name"))
-        )
 
 
 class RelatedSlugFilter(admin.SimpleListFilter):
@@ -289,7 +153,6 @@ class PublicationAdmin(PublishableAdmin):
     search_fields = ["title", "summary", "slug", "ai_models__name", "ai_models__aliases__name"]
     search_help_text = "Title, summary, slug, or the name or alias of an AI model."
     date_hierarchy = "published_at"
-    paginator = KeysFirstPaginator
     autocomplete_fields = ["parent", "ai_models", "topics", "practices"]
     prepopulated_fields = {"slug": ["title"]}
     save_on_top = True
@@ -314,8 +177,13 @@ class PublicationAdmin(PublishableAdmin):
             return []
         return super().get_inline_instances(request, obj)
 
-    def get_changelist(self, request, **kwargs):
-        return PublicationChangeList
+    def get_queryset(self, request):
+        """The list's AI model names, in one query for the page rather than one per row."""
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("ai_models", queryset=AIModel.objects.only("name")))
+        )
 
     @admin.display(description="AI models")
     def model_names(self, publication):

@@ -1,110 +1,78 @@
 """The filters of the public lists; every value a visitor can put in a query string."""
 
-import copy
-from operator import itemgetter
-
 import django_filters
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
-from django.utils.choices import BaseChoiceIterator
+from django.utils import timezone
 
-from catalog import listing, search
-from catalog.models import Kind, Label, Publication
+from catalog.models import AIModel, Kind, Label, Publication, Topic
 from catalog.widgets import QuickSelect
 
-
-def uncopied(choices):
-    """Choices as a function returning them: a filter set copies its filters deeply on every
-    request, and a function is copied as itself."""
-    return lambda: choices
-
-
-class ReadyChoices(BaseChoiceIterator):
-    """A choice field's options, blank first, as one list of (value, label) pairs: what
-    django-filter's iterator gives, without normalising the choices again on every pass (each
-    render and each check of a value) or copying them with every copy of the field."""
-
-    def __init__(self, field, choices):
-        blank = [] if field.empty_label is None else [("", field.empty_label)]
-        self.choices = [*blank, *(choices() if callable(choices) else choices)]
-
-    def __iter__(self):
-        return iter(self.choices)
-
-    def __len__(self):
-        return len(self.choices)
-
-    def __copy__(self):
-        return self
-
-    def __deepcopy__(self, memo):
-        return self
+# The orders a list offers, as the database sorts.
+ORDERINGS = {
+    "newest": ("-published_at", "-pk"),
+    "oldest": ("published_at", "pk"),
+    "title": ("title", "pk"),
+}
 
 
-class QuickChoiceField(django_filters.fields.ChoiceField):
-    iterator = ReadyChoices
+def live_ai_models(request):
+    return AIModel.objects.live().only("name", "slug")
 
 
-class NameChoiceField(QuickChoiceField):
-    """A choice by address name, which says so when the value holds a NUL character (as
-    Django's model choice field does) rather than that it is not among the choices."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        ProhibitNullCharactersValidator()(value)
-        return value
+def live_topics(request):
+    return Topic.objects.live().only("name", "slug")
 
 
-class ChoiceFilter(django_filters.ChoiceFilter):
-    field_class = QuickChoiceField
-
-    def __deepcopy__(self, memo):
-        """A filter set copies each of its filters deeply on every request. These are never
-        changed but for the choices a set gives them, so a shallow copy with its own extras
-        does; a method filter is bound to the copy."""
-        clone = copy.copy(self)
-        clone.extra = dict(self.extra)
-        clone.method = self.method
-        return clone
-
-
-class NameChoiceFilter(ChoiceFilter):
-    field_class = NameChoiceField
+def live_years():
+    """From the newest live publication's year back to the oldest's, in the site's time zone."""
+    dates = Publication.objects.live().values_list("published_at", flat=True)
+    newest, oldest = dates.first(), dates.last()
+    if newest is None:
+        return []
+    first, last = timezone.localtime(oldest).year, timezone.localtime(newest).year
+    return [(str(year), str(year)) for year in range(last, first - 1, -1)]
 
 
 class PublicationFilter(django_filters.FilterSet):
-    """The filters of the publication lists. The AI models, topics and years to choose from, and
-    how many publications a choice leaves, come from the search's sets of this generation of the
-    content (catalog.search.FacetSets), so neither costs a query."""
+    """The filters of the publication lists, applied to the live publications the view gives.
+    Only live AI models and topics can be chosen, by their address name."""
 
-    kind = ChoiceFilter(choices=uncopied(Kind.choices), empty_label="Any kind", widget=QuickSelect)
-    model = NameChoiceFilter(
-        label="AI model", empty_label="Any AI model", method="filter_model", widget=QuickSelect
+    kind = django_filters.ChoiceFilter(
+        choices=Kind.choices, empty_label="Any kind", widget=QuickSelect
     )
-    topic = NameChoiceFilter(
-        label="Topic", empty_label="Any topic", method="filter_topic", widget=QuickSelect
+    model = django_filters.ModelChoiceFilter(
+        label="AI model",
+        field_name="ai_models",
+        to_field_name="slug",
+        queryset=live_ai_models,
+        empty_label="Any AI model",
+        widget=QuickSelect,
     )
-    label = ChoiceFilter(
-        choices=uncopied(Label.choices), empty_label="Any label", widget=QuickSelect
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic",
+        field_name="topics",
+        to_field_name="slug",
+        queryset=live_topics,
+        empty_label="Any topic",
+        widget=QuickSelect,
     )
-    year = ChoiceFilter(
+    label = django_filters.ChoiceFilter(
+        choices=Label.choices, empty_label="Any label", widget=QuickSelect
+    )
+    year = django_filters.ChoiceFilter(
         label="Year",
         field_name="published_at",
         lookup_expr="year",
         empty_label="Any year",
         widget=QuickSelect,
     )
-    order = ChoiceFilter(
+    order = django_filters.ChoiceFilter(
         label="Sort by",
-        choices=uncopied(
-            [("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A–Z")]
-        ),
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("title", "Title A–Z")],
         empty_label=None,
         method="order_publications",
         widget=QuickSelect,
     )
-    # Facet values every publication of the list has, e.g. the news list's kind.
-    fixed = {}
 
     class Meta:
         model = Publication
@@ -112,66 +80,15 @@ class PublicationFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.sets = search.facet_sets()
-        self.ai_models = {model.slug: model for model in self.sets.ai_models}
-        self.topics = {topic.slug: topic for topic in self.sets.topics}
-        choices = {
-            "model": sorted(((m.slug, m.name) for m in self.sets.ai_models), key=itemgetter(1)),
-            "topic": [(topic.slug, topic.name) for topic in self.sets.topics],
-            "year": self.live_years(),
-        }
-        for name, values in choices.items():
-            if name in self.filters:
-                self.filters[name].extra["choices"] = uncopied(values)
-
-    def live_years(self):
-        """From the newest live publication's year back to the oldest's."""
-        years = [year for year, bits in self.sets.values["year"].items() if bits & self.sets.live]
-        if not years:
-            return []
-        return [(str(year), str(year)) for year in range(max(years), min(years) - 1, -1)]
-
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset.filter(**self.fixed))
-
-    def filter_model(self, queryset, name, value):
-        return queryset.filter(ai_models=self.ai_models[value].pk)
-
-    def filter_topic(self, queryset, name, value):
-        return queryset.filter(topics=self.topics[value].pk)
+        if "year" in self.filters:
+            self.filters["year"].extra["choices"] = live_years()
 
     def order_publications(self, queryset, name, value):
-        return queryset.order_by(*listing.ORDERINGS[value])
-
-    def live_set(self) -> int:
-        """The live publications the valid filters leave, as a set."""
-        chosen = dict(self.fixed)
-        for name, value in self.form.cleaned_data.items():
-            if not value or name == "order":
-                continue
-            if name == "model":
-                value = self.ai_models[value].pk
-            elif name == "topic":
-                value = self.topics[value].pk
-            elif name == "year":
-                value = int(value)
-            chosen[name] = value
-        return listing.live_with(self.sets, **chosen)
-
-    def live_count(self) -> int:
-        return self.live_set().bit_count()
-
-    def paginator(self, per_page, **kwargs):
-        """Pages of the list in the chosen order, which the generation keeps."""
-        order = self.form.cleaned_data.get("order") or "newest"
-        return listing.CardPaginator(
-            self.live_set(), per_page, sets=self.sets, order=order, **kwargs
-        )
+        return queryset.order_by(*ORDERINGS[value])
 
 
 class NewsFilter(PublicationFilter):
     kind = model = topic = None
-    fixed = {"kind": Kind.NEWS}
 
 
 def query_problems(query, allowed, repeatable=()):

@@ -1,24 +1,20 @@
 """The hub's content: what staff edit in the admin and visitors read on the site."""
 
-import functools
 import re
 from urllib.parse import unquote
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.documents import DocumentField
 from catalog.images import UploadedImageField
 from catalog.markup import MARKDOWN_MAX_LENGTH, render_markdown, validate_markdown
 
-SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-SLUG_PLACEHOLDER = "slug-placeholder"
 # Browsers skip these inside an address, and read a backslash as a slash.
 NOT_IN_A_PATH = re.compile(r"[\s\x00-\x1f\x7f\\]")
 
@@ -41,35 +37,6 @@ def is_web_address(link):
     return True
 
 
-@functools.lru_cache(maxsize=1024)
-def reverse_remembered(viewname, args, urlconf, prefix):
-    return reverse(viewname, args=args, urlconf=urlconf)
-
-
-def fixed_url(viewname, *args):
-    """reverse() for addresses that never change (a view and fixed arguments), worked out once
-    per URLconf and prefix: a page links dozens of them, and reverse() takes ~30 µs each."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return reverse_remembered(viewname, args, urlconf, get_script_prefix())
-
-
-def slug_url(viewname, slug):
-    """reverse(viewname, args=[slug]), from the view's address with a placeholder slug."""
-    return slug_urls(viewname)(slug)
-
-
-def slug_urls(viewname):
-    """slug_url for the many slugs of a list: the view's address is looked up once."""
-    head, _, tail = fixed_url(viewname, SLUG_PLACEHOLDER).partition(SLUG_PLACEHOLDER)
-
-    def url(slug):
-        if not SLUG.fullmatch(slug):
-            return reverse(viewname, args=[slug])  # raises NoReverseMatch as reverse() would
-        return f"{head}{slug}{tail}"
-
-    return url
-
-
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     REVIEW = "review", "In review"
@@ -77,17 +44,10 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-def is_live_q(prefix=""):
-    """What a visitor may see: published, and dated now or earlier; with a prefix such as
-    "source__", said of a related row, so the database joins it rather than listing every
-    live row in a subquery."""
-    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
-
-
 class PublishableQuerySet(models.QuerySet):
     def live(self):
         """What a visitor may see: published, and dated now or earlier."""
-        return self.filter(is_live_q())
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
 
 class Publishable(models.Model):
@@ -178,7 +138,7 @@ class Topic(RenderedMarkdown, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:topic_detail", self.slug)
+        return reverse("catalog:topic_detail", args=[self.slug])
 
 
 class Modality(models.TextChoices):
@@ -225,7 +185,7 @@ class AIModel(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:model_detail", self.slug)
+        return reverse("catalog:model_detail", args=[self.slug])
 
     def clean(self):
         if self.family_id and self.family_id == self.pk:
@@ -333,7 +293,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:person_detail", self.slug)
+        return reverse("catalog:person_detail", args=[self.slug])
 
     def clean(self):
         if self.portrait and not self.portrait_alt:
@@ -355,7 +315,7 @@ class Stage(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:stage_detail", self.slug)
+        return reverse("catalog:stage_detail", args=[self.slug])
 
 
 class Practice(models.Model):
@@ -374,7 +334,7 @@ class Practice(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:practice_detail", self.slug)
+        return reverse("catalog:practice_detail", args=[self.slug])
 
 
 class Kind(models.TextChoices):
@@ -392,17 +352,19 @@ class Label(models.TextChoices):
     SAFETY = "safety", "Safety"
 
 
-KIND_LABELS = dict(Kind.choices)
-LABEL_LABELS = dict(Label.choices)
-
-
-def live_ai_models_prefetch():
-    """A list's publications' live AI models, as `publication.live_ai_models` (cards show them)."""
-    return Prefetch(
-        "ai_models",
-        queryset=AIModel.objects.live().only("name", "slug"),
-        to_attr="live_ai_models",
-    )
+class PublicationQuerySet(PublishableQuerySet):
+    def as_cards(self):
+        """What a card in a list shows: a few columns, and the live AI models by name (one query
+        more for the whole page, as `live_ai_models`)."""
+        return self.only(
+            "title", "slug", "kind", "label", "summary", "published_at"
+        ).prefetch_related(
+            Prefetch(
+                "ai_models",
+                queryset=AIModel.objects.live().only("name", "slug"),
+                to_attr="live_ai_models",
+            )
+        )
 
 
 class Publication(RenderedMarkdown, Publishable):
@@ -460,6 +422,7 @@ class Publication(RenderedMarkdown, Publishable):
     )
 
     rendered_fields = {"body": "body_html"}
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -495,17 +458,10 @@ class Publication(RenderedMarkdown, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return slug_url("catalog:publication_detail", self.slug)
-
-    # Django's own get_FOO_display builds a dict of the choices on every call; cards call these.
-    def get_kind_display(self):
-        return KIND_LABELS.get(self.kind, self.kind)
-
-    def get_label_display(self):
-        return LABEL_LABELS.get(self.label, self.label)
+        return reverse("catalog:publication_detail", args=[self.slug])
 
     def get_document_url(self):
-        return slug_url("catalog:publication_document", self.slug)
+        return reverse("catalog:publication_document", args=[self.slug])
 
     def clean(self):
         if self.kind == Kind.ADDENDUM and not self.parent_id:
@@ -545,7 +501,7 @@ class Committee(RenderedMarkdown, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:committee_detail", self.slug)
+        return reverse("catalog:committee_detail", args=[self.slug])
 
 
 class Membership(models.Model):
@@ -609,7 +565,7 @@ class Conversation(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return slug_url("catalog:conversation_detail", self.slug)
+        return reverse("catalog:conversation_detail", args=[self.slug])
 
     def clean(self):
         super().clean()
@@ -717,7 +673,10 @@ def value_text(value):
 class SourcedQuerySet(models.QuerySet):
     def live(self):
         """What a visitor may see: stated in a live publication, about a live AI model."""
-        return self.filter(is_live_q("source__"), is_live_q("ai_model__"))
+        return self.filter(
+            Exists(Publication.objects.live().filter(pk=OuterRef("source"))),
+            Exists(AIModel.objects.live().filter(pk=OuterRef("ai_model"))),
+        )
 
 
 class EvaluationCategory(models.Model):
@@ -771,7 +730,7 @@ class Evaluation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("catalog:evaluation_detail", self.slug)
+        return reverse("catalog:evaluation_detail", args=[self.slug])
 
 
 class Direction(models.TextChoices):

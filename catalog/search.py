@@ -31,7 +31,6 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.cards import by_name, card_rows, cards_with_models, fetch, marks
 from catalog.models import (
     AIModel,
     AIModelAlias,
@@ -41,6 +40,19 @@ from catalog.models import (
     Topic,
 )
 from pagecache.generation import generation_current, generation_end
+
+
+def fetch(sql, params=()) -> list[tuple]:
+    """The rows of a written-out query to the engine's tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def marks(values) -> str:
+    """Placeholders for a list of values in SQL."""
+    return ", ".join(["%s"] * len(values))
+
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 32
@@ -709,32 +721,6 @@ class FacetSets:
         """The keys in a set of live publications, from the start-th newest to the stop-th."""
         return in_order(self.newest, bits, start, stop)
 
-    @cached_property
-    def models_of_live(self):
-        """The live AI models by name, and a row of bytes per model holding which live
-        publications are about it (bit k of byte n for key 8n + k): a page's cards find their
-        models in it, with no query (see models_of)."""
-        models = sorted(self.ai_models, key=by_name)
-        width = (self.live.bit_length() + 7) // 8 + 1  # a last byte of none, for later keys
-        rows = np.zeros((len(models), width), dtype=np.uint8)
-        for row, model in enumerate(models):
-            bits = self.values["model"].get(model.pk, 0) & self.live
-            rows[row] = np.frombuffer(bits.to_bytes(width, "little"), dtype=np.uint8)
-        return models, rows
-
-    def models_of(self, keys) -> list[list]:
-        """For each of these live publications' keys, its live AI models, by name."""
-        models, rows = self.models_of_live
-        keys = np.asarray(keys, dtype=np.int64)
-        if not keys.size or not models:
-            return [[] for _ in range(keys.size)]
-        keys = np.minimum(keys, rows.shape[1] * 8 - 1)  # a key past the last live one is in none
-        about = (rows[:, keys >> 3] >> (keys & 7).astype(np.uint8)) & 1
-        found = [[] for _ in range(keys.size)]
-        for card, row in zip(*(axis.tolist() for axis in np.nonzero(about.T)), strict=True):
-            found[card].append(models[row])  # nonzero() goes card by card, models in order
-        return found
-
 
 def in_order(order: np.ndarray, bits: int, start: int, stop: int) -> list[int]:
     """The start-th to the stop-th keys of a set of live publications in an `order` of all of
@@ -950,7 +936,7 @@ class RankedResults:
     def __getitem__(self, page):
         ranked = self.ranked_ids(page.start, page.stop)
         ids = [pk for pk, _ in ranked]
-        found = {card.pk: card for card in cards_with_models(card_rows(ids), self.sets)}
+        found = Publication.objects.live().filter(pk__in=ids).as_cards().in_bulk()
         snippets = self.snippets(ranked) if self.query else {}
         results = [found[pk] for pk in ids if pk in found]
         for publication in results:

@@ -3,9 +3,8 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.urls import reverse
+from django.utils.functional import cached_property
 
-from catalog.cards import fetch
-from catalog.listing import per_generation
 from catalog.models import (
     AIModel,
     Committee,
@@ -15,29 +14,7 @@ from catalog.models import (
     Practice,
     Publication,
     Topic,
-    slug_urls,
 )
-from catalog.search import facet_sets
-
-
-@per_generation
-def live_summaries(sets) -> dict:
-    """For each section's model: how many live items there are and when the newest was
-    published. The index asks for both of every section, which Django's sitemap answers with a
-    query each; these change only with the content, and are read once a generation."""
-    summaries = {
-        model: model.objects.live().aggregate(count=Count("pk"), latest=Max("published_at"))
-        for model in (Committee, Conversation)
-    }
-    for model, live in [(AIModel, sets.ai_models), (Topic, sets.topics)]:
-        latest = max((item.published_at for item in live), default=None)
-        summaries[model] = {"count": len(live), "latest": latest}
-    newest = Publication.objects.live().order_by("-published_at")
-    summaries[Publication] = {
-        "count": sets.live.bit_count(),
-        "latest": newest.values_list("published_at", flat=True).first(),
-    }
-    return summaries
 
 
 class LiveSitemap(Sitemap):
@@ -47,22 +24,25 @@ class LiveSitemap(Sitemap):
     # Pages of a thousand keep each sitemap request light; the index lists them all.
     limit = 1000
 
-    def __init__(self, sets):
-        self.sets = sets
-
     def items(self):
         return self.model.objects.live().order_by("pk")
 
     def lastmod(self, item):
         return item.published_at
 
+    @cached_property
+    def summary(self):
+        """How many live items there are and when the newest was published, in one query:
+        Django's own sitemap would read every item for the date."""
+        return self.model.objects.live().aggregate(count=Count("pk"), latest=Max("published_at"))
+
     def get_latest_lastmod(self):
-        return live_summaries(self.sets)[self.model]["latest"]
+        return self.summary["latest"]
 
     @property
     def paginator(self):
         paginator = Paginator(self._items(), self.limit)
-        paginator.count = live_summaries(self.sets)[self.model]["count"]  # a cached property
+        paginator.count = self.summary["count"]  # a cached property: this is its value
         return paginator
 
 
@@ -101,31 +81,19 @@ PAGE_LISTS = [
     "stage_list",
     "evaluation_list",
 ]
-PAGE_DETAILS = [
-    (Person, "catalog:person_detail"),
-    (Practice, "catalog:practice_detail"),
-    (Evaluation, "catalog:evaluation_detail"),
-]
-# Their slugs, in one written-out query rather than an ORM query each.
-PAGE_DETAIL_SLUGS = (
-    " UNION ALL ".join(
-        f"SELECT {n}, slug FROM {model._meta.db_table}" for n, (model, _) in enumerate(PAGE_DETAILS)
-    )
-    + " ORDER BY 1, 2"
-)
 
 
 class PageSitemap(Sitemap):
     """The hub, the indexes, people, the lifecycle and the evaluations: pages without a status
     of their own."""
 
-    def __init__(self, sets):
-        pass
-
     def items(self):
-        urls = [slug_urls(viewname) for _, viewname in PAGE_DETAILS]
         pages = [reverse(f"catalog:{name}") for name in PAGE_LISTS]
-        return pages + [urls[n](slug) for n, slug in fetch(PAGE_DETAIL_SLUGS)]
+        for model in (Person, Practice, Evaluation):
+            pages += [
+                item.get_absolute_url() for item in model.objects.only("slug").order_by("slug")
+            ]
+        return pages
 
     def location(self, item):
         return item
@@ -142,9 +110,8 @@ SECTIONS = {
 
 
 def sections():
-    """This request's sitemap sections, sharing the generation's sets (read once a request)."""
-    sets = facet_sets()
-    return {name: section(sets) for name, section in SECTIONS.items()}
+    """This request's sitemap sections."""
+    return {name: section() for name, section in SECTIONS.items()}
 
 
 def sitemap_index(request):

@@ -11,38 +11,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.csp import build_policy
-from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from catalog import search
-from catalog.cards import (
-    Link,
-    by_name,
-    card_rows,
-    cards_with_models,
-    fetch,
-    links,
-    live_publication_cards,
-    publication_cards,
-)
 from catalog.charts import BarChart, bar_chart
 from catalog.documents import DOCUMENT_CSP
 from catalog.filters import NewsFilter, PublicationFilter, form_problems, query_problems
-from catalog.listing import (
-    CardPaginator,
-    link_sets,
-    linked_in_sets,
-    live_addenda_keys,
-    live_committee_columns,
-    live_committee_links,
-    live_count,
-    live_publication_columns,
-    live_sourced,
-    live_with,
-    per_generation,
-    practice_links,
-    related_keys,
-)
 from catalog.models import (
     AIModel,
     Committee,
@@ -51,24 +25,19 @@ from catalog.models import (
     Evaluation,
     EvaluationCategory,
     FrameworkVersion,
-    HubFeature,
     HubPage,
     Kind,
     Label,
     Membership,
     Metric,
-    Modality,
     ModelLineage,
     Person,
     Practice,
     Publication,
-    Relation,
     Result,
     RiskKind,
     Stage,
     Topic,
-    is_live_q,
-    slug_urls,
 )
 from catalog.tables import (
     DETERMINATION_COLUMNS,
@@ -80,6 +49,7 @@ from catalog.tables import (
 from editorial.workflow import is_live, state_description
 
 PAGE_SIZE = 20
+RELATED_COUNT = 4
 SLUG = re.compile(r"[-\w]+")
 
 
@@ -163,165 +133,42 @@ class LiveOrPreviewMixin:
         return response
 
 
-class GenerationSetsMixin:
-    @cached_property
-    def sets(self):
-        """The search's sets of the content's current generation, read once a request."""
-        return search.facet_sets()
+class PublicationPagesMixin:
+    """A page listing live publications as cards, PAGE_SIZE at a time: the publication and
+    news lists, and the pages of an AI model, a topic, a committee or a practice."""
 
-
-class PaginatedDetailView(GenerationSetsMixin, StrictQueryMixin, DetailView):
-    """A detail page with a paginated list of the live publications linked to it."""
-
-    def get_publication_set(self) -> int:
-        """The live publications linked to the object, as a set."""
+    def get_publications(self):
+        """The live publications the page lists, in order: a QuerySet."""
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        paginator = CardPaginator(self.get_publication_set(), PAGE_SIZE, sets=self.sets)
-        page = paginate(self.request, paginator)
+        page = paginate(self.request, Paginator(self.get_publications().as_cards(), PAGE_SIZE))
         return super().get_context_data(page_obj=page, publications=page.object_list, **kwargs)
 
 
-class FilteredListView(StrictQueryMixin, ListView):
-    """A list narrowed by a django-filter FilterSet whose values live in the query string."""
+class FilteredListView(PublicationPagesMixin, StrictQueryMixin, TemplateView):
+    """Live publications narrowed by a django-filter FilterSet whose values live in the query
+    string."""
 
     filterset_class = None
-    paginate_by = PAGE_SIZE
-    paginator_class = CardPaginator
 
     def get(self, request, *args, **kwargs):
-        self.filterset = self.filterset_class(request.GET, queryset=live_publication_cards())
+        self.filterset = self.filterset_class(
+            request.GET, queryset=self.get_queryset(), request=request
+        )
         self.allowed_parameters = {"page", *self.filterset.filters}
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        """The unfiltered list; the filter set's paginator reads the filtered page its own way."""
+        return Publication.objects.live()
+
+    def get_publications(self):
         if not self.filterset.is_valid():
             raise BadQuery(form_problems(self.filterset.form))
-        return self.filterset.queryset
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return self.filterset.paginator(per_page, **kwargs)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filterset, **kwargs)
-
-
-class HubView(GenerationSetsMixin, TemplateView):
-    template_name = "catalog/hub.html"
-
-    def get_context_data(self, **kwargs):
-        content = hub_content(self.sets)
-        context = super().get_context_data(hub=content.hub, **kwargs)
-        if content.hub is None:
-            return context
-        context.update(
-            stages=content.stages,
-            topics=[topic for topic in self.sets.topics if topic.featured],
-            conversations=content.conversations,
-            news=content.news,
-            features=content.features,
-        )
-        return context
-
-
-class HubContent(NamedTuple):
-    """What the hub shows besides the topics, as read for a generation of the content."""
-
-    hub: HubPage | None
-    stages: list
-    conversations: list
-    news: list
-    features: list
-
-
-@per_generation
-def hub_content(sets) -> HubContent:
-    """The hub page and its lists, read on the first request of a generation: every edit, and
-    every scheduled item going live, starts a new one, so none of them can be stale or early,
-    and the hub's other requests make no query but the generation's."""
-    hub = HubPage.objects.first()
-    if hub is None:
-        return HubContent(None, [], [], [], [])
-    news = sets.newest_first(live_with(sets, kind=Kind.NEWS), 0, hub.news_count)
-    return HubContent(
-        hub,
-        stages=lifecycle_stages(),
-        conversations=list(Conversation.objects.live()),
-        news=publication_cards(card_rows(news)),
-        features=hub_features(hub, sets),
-    )
-
-
-class StageEntry(NamedTuple):
-    """A stage of the lifecycle with its practices, as the hub shows them."""
-
-    name: str
-    url: str
-    summary: str
-    practices: list
-
-
-STAGES_WITH_PRACTICES = (
-    f"SELECT stage.id, stage.name, stage.slug, stage.summary, practice.name, practice.slug "
-    f"FROM {Stage._meta.db_table} stage "
-    f"LEFT JOIN {Practice._meta.db_table} practice ON practice.stage_id = stage.id "
-    "ORDER BY stage.position, stage.name, stage.id, practice.position, practice.name"
-)
-
-
-def lifecycle_stages() -> list[StageEntry]:
-    """The stages in order, each with its practices in order: one written-out query."""
-    stage_url, practice_url = (
-        slug_urls("catalog:stage_detail"),
-        slug_urls("catalog:practice_detail"),
-    )
-    stages = {}
-    for pk, name, slug, summary, practice, practice_slug in fetch(STAGES_WITH_PRACTICES):
-        if pk not in stages:
-            stages[pk] = StageEntry(name, stage_url(slug), summary, [])
-        if practice_slug is not None:
-            stages[pk].practices.append(Link(practice, practice_url(practice_slug)))
-    return list(stages.values())
-
-
-class HubCard(NamedTuple):
-    """A card of the hub's "Go deeper" list: a publication (with its parent card, if live) or
-    a committee."""
-
-    title: str
-    url: str
-    summary: str
-    parent: Link | None
-
-
-HUB_FEATURES = (
-    f"SELECT publication_id, committee_id FROM {HubFeature._meta.db_table} "
-    "WHERE hub_id = %s ORDER BY position, id"
-)
-
-
-def hub_features(hub, sets) -> list[HubCard]:
-    """The live items of the "Go deeper" list, in the editors' order: a few written-out
-    queries of their columns, the publications' liveness read off the generation's set."""
-    features = fetch(HUB_FEATURES, [hub.pk])
-    publications = live_publication_columns(sets, [pk for pk, _ in features if pk])
-    committees = live_committee_columns([pk for _, pk in features if pk])
-    publication_url = slug_urls("catalog:publication_detail")
-    committee_url = slug_urls("catalog:committee_detail")
-    cards = []
-    for publication, committee in features:
-        if publication in publications:
-            title, slug, summary, parent = publications[publication]
-            link = None
-            if parent in publications:
-                link = Link(publications[parent][0], publication_url(publications[parent][1]))
-            cards.append(HubCard(title, publication_url(slug), summary, link))
-        elif committee in committees:
-            name, slug, mandate = committees[committee]
-            cards.append(HubCard(name, committee_url(slug), mandate, None))
-    return cards
 
 
 class PublicationListView(FilteredListView):
@@ -333,45 +180,94 @@ class NewsListView(FilteredListView):
     filterset_class = NewsFilter
     template_name = "catalog/news_list.html"
 
+    def get_queryset(self):
+        return Publication.objects.live().filter(kind=Kind.NEWS)
 
-class PublicationDetailView(GenerationSetsMixin, LiveOrPreviewMixin, DetailView):
-    queryset = Publication.objects.all()
+
+class HubView(TemplateView):
+    template_name = "catalog/hub.html"
+
+    def get_context_data(self, **kwargs):
+        hub = HubPage.objects.first()
+        context = super().get_context_data(hub=hub, **kwargs)
+        if hub is None:
+            return context
+        live_publications = Publication.objects.live()
+        features = (
+            hub.features.filter(
+                Exists(live_publications.filter(pk=OuterRef("publication")))
+                | Exists(Committee.objects.live().filter(pk=OuterRef("committee")))
+            )
+            .select_related("publication", "committee")
+            .defer("publication__body", "committee__charter")
+            .prefetch_related(
+                Prefetch("publication__parent", queryset=live_publications.only("title", "slug"))
+            )
+        )
+        news = live_publications.filter(kind=Kind.NEWS).only(
+            "title", "slug", "label", "published_at"
+        )
+        context.update(
+            stages=Stage.objects.prefetch_related("practices"),
+            topics=Topic.objects.live().filter(featured=True),
+            conversations=Conversation.objects.live(),
+            news=news[: hub.news_count],
+            features=features,
+        )
+        return context
+
+
+class PublicationDetailView(LiveOrPreviewMixin, DetailView):
+    model = Publication
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("ai_models", queryset=AIModel.objects.live(), to_attr="live_ai_models"),
+                Prefetch("topics", queryset=Topic.objects.live(), to_attr="live_topics"),
+                Prefetch(
+                    "practices",
+                    queryset=Practice.objects.select_related("stage"),
+                    to_attr="all_practices",
+                ),
+                Prefetch(
+                    "committees", queryset=Committee.objects.live(), to_attr="live_committees"
+                ),
+            )
+        )
 
     def get_context_data(self, **kwargs):
         publication = self.object
-        sets = self.sets
-        sourced = live_sourced(sets)
-        ai_models = linked_in_sets(sets, "model", sets.ai_models, publication.pk)
-        topics = linked_in_sets(sets, "topic", sets.topics, publication.pk)
-        addenda = live_addenda_keys(sets, publication)
-        related = related_keys(sets, publication, ai_models, topics, leave_out=addenda)
-        parent = publication.parent_id
-        live_parent = [parent] if parent and sets.live >> parent & 1 else []
-        # The parent, addenda and related publications as cards, read in one query.
-        rows = card_rows(live_parent + addenda + related)
-        cards = {card.pk: card for card in cards_with_models(rows, sets)}
-        evaluations = []
-        if publication.pk in sourced.result_sources:
-            evaluations = (
-                Result.objects.live()
-                .filter(source=publication)
-                .order_by(*EVALUATION_ORDER)
-                .values_list("evaluation__name", "evaluation__slug")
-                .distinct()
-            )
-        determinations = []
-        if publication.pk in sourced.determination_sources:
-            determinations = live_determinations().filter(source=publication)
+        live = Publication.objects.live()
+        parent = None
+        if publication.parent_id:
+            parent = live.filter(pk=publication.parent_id).only("title", "slug").first()
+        addenda = list(publication.addenda.live().as_cards())
+        model_keys = [model.pk for model in publication.live_ai_models]
+        topic_keys = [topic.pk for topic in publication.live_topics]
+        about_same = Exists(
+            AIModel.objects.filter(pk__in=model_keys, publications=OuterRef("pk"))
+        ) | Exists(Topic.objects.filter(pk__in=topic_keys, publications=OuterRef("pk")))
+        related = (
+            live.filter(about_same)
+            .exclude(pk__in=[publication.pk, *(addendum.pk for addendum in addenda)])
+            .as_cards()[:RELATED_COUNT]
+        )
+        stated = Result.objects.live().filter(source=publication, evaluation=OuterRef("pk"))
         return super().get_context_data(
-            parent=cards.get(publication.parent_id),
-            addenda=[cards[pk] for pk in addenda if pk in cards],
-            ai_models=ai_models,
-            topics=topics,
-            practices=practice_links(sets, publication),
-            committees=live_committee_links(sets, publication),
-            related=[cards[pk] for pk in related if pk in cards],
-            evaluations=links(evaluations, "catalog:evaluation_detail"),
-            determinations=determinations,
+            parent=parent,
+            addenda=addenda,
+            ai_models=publication.live_ai_models,
+            topics=publication.live_topics,
+            practices=publication.all_practices,
+            committees=publication.live_committees,
+            related=related,
+            evaluations=Evaluation.objects.filter(Exists(stated)).order_by(
+                "category__position", "category__name", "position", "name"
+            ),
+            determinations=live_determinations().filter(source=publication),
             **kwargs,
         )
 
@@ -427,121 +323,51 @@ class AIModelListView(StrictQueryMixin, ListView):
         if view not in {"families", "timeline"}:
             raise BadQuery([f"“view” is “families” or “timeline”, not “{view}”."])
         self.view = view
-        columns = ["pk", "name", "slug", "modality", "release_date"]
-        live = AIModel.objects.live().values_list(*columns)
+        live = AIModel.objects.live()
         if view == "timeline":
-            return model_entries(live.order_by("-release_date", "name"))
-        families = model_entries(live.filter(family__isnull=True).order_by("name"))
-        by_pk = {family.pk: family for family in families}
-        members = (
-            AIModel.objects.live()
-            .filter(family__in=list(by_pk))
-            .order_by("release_date", "name")
-            .values_list("family_id", *columns)
+            return live.order_by("-release_date", "name")
+        members = AIModel.objects.live().order_by("release_date", "name")
+        return live.filter(family__isnull=True).prefetch_related(
+            Prefetch("members", queryset=members, to_attr="live_members")
         )
-        entries = model_entries(member[1:] for member in members)
-        for (family_pk, *_), entry in zip(members, entries, strict=True):
-            by_pk[family_pk].live_members.append(entry)
-        return families
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(view=self.view, **kwargs)
 
 
-class ModelEntry(NamedTuple):
-    """An AI model as the model index lists it, read as columns."""
-
-    pk: int
-    name: str
-    url: str
-    modality_display: str
-    release_date: date | None
-    live_members: list
-
-
-MODALITY_LABELS = dict(Modality.choices)
-
-
-def model_entries(rows) -> list[ModelEntry]:
-    url = slug_urls("catalog:model_detail")
-    return [
-        ModelEntry(pk, name, url(slug), MODALITY_LABELS.get(modality, modality), released, [])
-        for pk, name, slug, modality, released in rows
-    ]
-
-
-class AIModelDetailView(LiveOrPreviewMixin, PaginatedDetailView):
-    queryset = AIModel.objects.all()
+class AIModelDetailView(PublicationPagesMixin, LiveOrPreviewMixin, StrictQueryMixin, DetailView):
+    queryset = AIModel.objects.prefetch_related("aliases")
     context_object_name = "ai_model"
     template_name = "catalog/aimodel_detail.html"
 
-    def get_publication_set(self):
-        return live_with(self.sets, model=self.object.pk)
+    def get_publications(self):
+        return self.object.publications.live()
 
     def get_context_data(self, **kwargs):
         model = self.object
-        sourced = live_sourced(self.sets)
-        # Family and lineage are read as keys; the live ones are among the search's sets' models.
-        live_models = {live.pk: live for live in self.sets.ai_models}
-        members = [pk for (pk,) in fetch(FAMILY_MEMBERS, [model.pk])]
-        steps = fetch(LINEAGE, [model.pk, model.pk])
-        lineage = []
-        for model_pk, relation, source_pk, note in steps:
-            based_on = model_pk == model.pk
-            other = live_models.get(source_pk if based_on else model_pk)
-            if other:
-                lineage.append(LineageStep(other, RELATION_LABELS[relation], note, based_on))
-        lineage.sort(key=lambda step: (step.relation, step.model.name))
-        live_self = live_models.get(model.pk)
-        return super().get_context_data(
-            aliases=live_self.aliases.all() if live_self else model.aliases.all(),
-            family=live_models.get(model.family_id),
-            family_members=sorted(
-                (live_models[pk] for pk in members if pk in live_models), key=by_name
+        live_models = AIModel.objects.live()
+        lineage = sorted(
+            ModelLineage.objects.filter(
+                Q(model=model, source__in=live_models) | Q(source=model, model__in=live_models)
+            ).select_related("model", "source"),
+            key=lambda step: (
+                step.relation,
+                (step.source if step.model_id == model.pk else step.model).name,
             ),
-            based_on=[step for step in lineage if step.based_on],
-            derived=[step for step in lineage if not step.based_on],
-            topics=topics_of_model(self.sets, model),
-            results=live_results().filter(ai_model=model)
-            if model.pk in sourced.result_models
-            else [],
-            determinations=live_determinations().filter(ai_model=model)
-            if model.pk in sourced.determination_models
-            else [],
+        )
+        return super().get_context_data(
+            aliases=model.aliases.all(),
+            family=live_models.filter(pk=model.family_id).first() if model.family_id else None,
+            family_members=model.members.live(),
+            based_on=[step for step in lineage if step.model_id == model.pk],
+            derived=[step for step in lineage if step.source_id == model.pk],
+            topics=Topic.objects.live()
+            .filter(publications__in=model.publications.live())
+            .distinct(),
+            results=live_results().filter(ai_model=model),
+            determinations=live_determinations().filter(ai_model=model),
             **kwargs,
         )
-
-
-# Keys only, written out: the ORM took several times as long to build these as to run them.
-FAMILY_MEMBERS = f"SELECT id FROM {AIModel._meta.db_table} WHERE family_id = %s"
-LINEAGE = (
-    f"SELECT model_id, relation, source_id, note FROM {ModelLineage._meta.db_table} "
-    "WHERE model_id = %s OR source_id = %s"
-)
-
-
-class LineageStep(NamedTuple):
-    """One step of a model's lineage, seen from the model's page: the other model, how they are
-    related ("is based on"), and whether this model is the later one."""
-
-    model: AIModel
-    relation: str
-    note: str
-    based_on: bool
-
-
-RELATION_LABELS = dict(Relation.choices)
-
-
-class TopicCount(NamedTuple):
-    topic: Topic
-    publication_count: int
-
-
-def topics_of_model(sets, model):
-    """The live topics of the live publications about an AI model, from the search's sets."""
-    about = sets.live & sets.values["model"].get(model.pk, 0)
-    return [topic for topic in sets.topics if about & sets.values["topic"].get(topic.pk, 0)]
 
 
 class TopicListView(StrictQueryMixin, ListView):
@@ -549,19 +375,20 @@ class TopicListView(StrictQueryMixin, ListView):
     template_name = "catalog/topic_list.html"
 
     def get_queryset(self):
-        """The live topics, in order, with their counts: all from the search's sets."""
-        sets = search.facet_sets()
-        return [
-            TopicCount(topic, live_count(sets, topic=topic.pk))
-            for topic in sorted(sets.topics, key=lambda topic: (topic.position, topic.name))
-        ]
+        """The live topics, in order, each with its number of live publications."""
+        live = Q(publications__in=Publication.objects.live())
+        return (
+            Topic.objects.live()
+            .annotate(publication_count=Count("publications", filter=live))
+            .order_by("position", "name")
+        )
 
 
-class TopicDetailView(LiveOrPreviewMixin, PaginatedDetailView):
+class TopicDetailView(PublicationPagesMixin, LiveOrPreviewMixin, StrictQueryMixin, DetailView):
     queryset = Topic.objects.all()
 
-    def get_publication_set(self):
-        return live_with(self.sets, topic=self.object.pk)
+    def get_publications(self):
+        return self.object.publications.live()
 
 
 class CommitteeListView(StrictQueryMixin, ListView):
@@ -575,105 +402,54 @@ class CommitteeListView(StrictQueryMixin, ListView):
         )
 
 
-class CommitteeDetailView(LiveOrPreviewMixin, PaginatedDetailView):
+class CommitteeDetailView(PublicationPagesMixin, LiveOrPreviewMixin, StrictQueryMixin, DetailView):
     queryset = Committee.objects.all()
 
-    def get_publication_set(self):
-        return link_sets(self.sets).committees.get(self.object.pk, 0) & self.sets.live
+    def get_publications(self):
+        return self.object.publications.live()
 
     def get_context_data(self, **kwargs):
-        determinations = []
-        if self.object.pk in live_sourced(self.sets).determination_committees:
-            determinations = live_determinations().filter(committee=self.object)
-        rows = fetch(COMMITTEE_MEMBERS, [self.object.pk])
-        url = slug_urls("catalog:person_detail")
         return super().get_context_data(
-            memberships=[
-                Member(Link(name, url(slug)), role, start, end)
-                for name, slug, role, start, end in rows
-            ],
-            determinations=determinations,
+            memberships=self.object.memberships.select_related("person"),
+            determinations=live_determinations().filter(committee=self.object),
             **kwargs,
         )
 
 
-COMMITTEE_MEMBERS = (
-    "SELECT person.name, person.slug, member.role, member.term_start, member.term_end "
-    f"FROM {Membership._meta.db_table} member "
-    f"JOIN {Person._meta.db_table} person ON person.id = member.person_id "
-    "WHERE member.committee_id = %s ORDER BY member.position, person.name"
-)
-
-
-class Member(NamedTuple):
-    """A committee's member as its page lists them, read as columns."""
-
-    person: Link
-    role: str
-    term_start: date | None
-    term_end: date | None
-
-
-class PeopleLinks(NamedTuple):
-    """Each person's roles on live committees, as (role, committee link) in the committees'
-    order, and the live conversations they speak in, in the conversations' order."""
-
-    roles: dict
-    conversations: dict
-
-
-@per_generation
-def people_links(sets) -> PeopleLinks:
-    """Read once a generation: a person's page otherwise built two queries through four tables."""
-    memberships = (
-        Membership.objects.filter(is_live_q("committee__"))
+def live_memberships():
+    """Memberships of live committees, as a person's page lists them."""
+    return (
+        Membership.objects.filter(committee__in=Committee.objects.live())
+        .select_related("committee")
         .order_by("position", "pk")
-        .values_list("person_id", "role", "committee__name", "committee__slug")
     )
-    committee_url = slug_urls("catalog:committee_detail")
-    roles = defaultdict(list)
-    for person, role, name, slug in memberships:
-        roles[person].append((role, Link(name, committee_url(slug))))
-    speakers = (
-        Conversation.speakers.through.objects.filter(is_live_q("conversation__"))
-        .order_by("conversation__position", "-conversation__published_at", "conversation__pk")
-        .values_list("person_id", "conversation__title", "conversation__slug")
-    )
-    conversation_url = slug_urls("catalog:conversation_detail")
-    conversations = defaultdict(list)
-    for person, title, slug in speakers:
-        conversations[person].append(Link(title, conversation_url(slug)))
-    return PeopleLinks(dict(roles), dict(conversations))
 
 
-class PersonListView(GenerationSetsMixin, StrictQueryMixin, ListView):
+class PersonListView(StrictQueryMixin, ListView):
     paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Person.objects.prefetch_related(
+            Prefetch("memberships", queryset=live_memberships(), to_attr="live_memberships")
+        )
+
+
+class PersonDetailView(DetailView):
     queryset = Person.objects.all()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        people = list(context["object_list"])
-        roles = people_links(self.sets).roles
-        for person in people:
-            person.live_roles = roles.get(person.pk, [])
-        return {**context, "object_list": people}
-
-
-class PersonDetailView(GenerationSetsMixin, DetailView):
-    queryset = Person.objects.all()
-
-    def get_context_data(self, **kwargs):
-        found = people_links(self.sets)
         return super().get_context_data(
-            roles=found.roles.get(self.object.pk, []),
-            conversations=found.conversations.get(self.object.pk, []),
+            memberships=live_memberships().filter(person=self.object),
+            conversations=self.object.conversations.live(),
             **kwargs,
         )
 
 
 class ConversationListView(StrictQueryMixin, ListView):
     paginate_by = PAGE_SIZE
-    queryset = Conversation.objects.live().prefetch_related("speakers")
+
+    def get_queryset(self):
+        return Conversation.objects.live().prefetch_related("speakers")
 
 
 class ConversationDetailView(LiveOrPreviewMixin, DetailView):
@@ -688,11 +464,11 @@ class StageDetailView(DetailView):
     queryset = Stage.objects.prefetch_related("practices")
 
 
-class PracticeDetailView(PaginatedDetailView):
+class PracticeDetailView(PublicationPagesMixin, StrictQueryMixin, DetailView):
     queryset = Practice.objects.select_related("stage")
 
-    def get_publication_set(self):
-        return link_sets(self.sets).practices.get(self.object.pk, 0) & self.sets.live
+    def get_publications(self):
+        return self.object.publications.live()
 
 
 class FacetOption(NamedTuple):

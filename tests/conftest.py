@@ -80,18 +80,9 @@ def query_counter(client, before):
 
 @pytest.fixture
 def page_query_count(client, page_cache_off):
-    """How many queries a page makes once what is read once per generation of the content (the
-    search's sets, which lists count on) has been read, by a first request."""
+    """How many queries a page makes, once a first request has filled what Django keeps per
+    process (the current Site, content types)."""
     return query_counter(client, before=client.get)
-
-
-@pytest.fixture
-def first_query_count(client, page_cache_off):
-    """How many queries a page makes on the first request after a change to the content, which
-    reads again what is kept for a generation."""
-    from pagecache.generation import generation_end
-
-    return query_counter(client, before=lambda url: generation_end())
 
 
 @pytest.fixture(autouse=True)

@@ -8,13 +8,10 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.db.models import Max, Min
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 
-from catalog.admin import DrillDownQuerySet
 from catalog.models import (
     AIModel,
     AIModelAlias,
@@ -503,52 +500,6 @@ def test_date_drill_down_links_only_the_years_that_have_publications(admin_clien
 
     links = {year: f"?published_at__year={year}" in response.text for year in range(2020, 2027)}
     assert [year for year, linked in links.items() if linked] == [2021, 2024, 2025]
-
-
-@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
-@pytest.mark.parametrize(
-    "kind, period",
-    [
-        ("year", {}),
-        ("month", {"published_at__year": 2024}),
-        ("day", {"published_at__year": 2024, "published_at__month": 12}),
-    ],
-)
-def test_date_drill_down_offers_the_periods_django_would(zone, kind, period):
-    moments = [
-        "2021-03-05 10:00",
-        "2024-02-29 23:30",
-        "2024-12-15 12:00",
-        "2024-12-31 23:00",
-        "2025-01-01 03:00",
-    ]
-    for number, moment in enumerate(moments):
-        published_at = datetime.datetime.fromisoformat(moment).replace(tzinfo=datetime.UTC)
-        make_publication(f"Card {number}", published_at=published_at)
-
-    with timezone.override(zone):
-        expected = list(Publication.objects.filter(**period).datetimes("published_at", kind))
-        probed = DrillDownQuerySet(Publication).filter(**period).datetimes("published_at", kind)
-
-    assert expected
-    assert probed == expected
-
-
-@pytest.mark.parametrize(
-    "lookups",
-    [{}, {"kind": Kind.NEWS}, {"title__icontains": "card 1"}, {"title": "none of them"}],
-    ids=["all", "filtered", "searched", "empty"],
-)
-def test_date_drill_down_finds_the_first_and_last_dates_django_would(lookups):
-    for days in (0, 40, 400):
-        make_publication(f"Card {days}", published_at=FIRST_DAY - datetime.timedelta(days))
-    make_publication("News", kind=Kind.NEWS, published_at=FIRST_DAY - datetime.timedelta(9))
-    bounds = {"first": Min("published_at"), "last": Max("published_at")}
-
-    expected = Publication.objects.filter(**lookups).aggregate(**bounds)
-    probed = DrillDownQuerySet(Publication).filter(**lookups).aggregate(**bounds)
-
-    assert probed == expected
 
 
 def inline_form_data(response):

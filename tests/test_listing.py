@@ -1,21 +1,15 @@
-"""Lists count on the search's sets and read their rows lean: the answers the database gives."""
+"""Lists show what the filters select, live publications only, in the order asked for."""
 
 import itertools
 import random
 from datetime import timedelta
 
 import pytest
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils import timezone
 
-from catalog import listing
-from catalog.cards import cards_with_models, live_publication_cards
-from catalog.filters import NewsFilter, PublicationFilter
-from catalog.listing import CardPaginator
+from catalog.filters import PublicationFilter
 from catalog.models import Committee, Kind, Label, Practice, Publication, Stage, Status
-from catalog.search import facet_sets
 from tests.factories import make_model, make_publication, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +63,7 @@ def mixed():
 
 
 def filter_choices(mixed):
-    years = sorted({p.published_at.year for p in mixed["publications"]})
+    years = sorted({timezone.localtime(p.published_at).year for p in mixed["publications"]})
     return {
         "kind": ["", *Kind.values],
         "label": ["", *Label.values],
@@ -79,129 +73,145 @@ def filter_choices(mixed):
     }
 
 
-def test_every_filter_combination_counts_what_the_database_lists(mixed):
+def is_visible(publication, now):
+    return publication.status == Status.PUBLISHED and publication.published_at <= now
+
+
+def matches(publication, chosen):
+    """Whether a publication has every chosen filter value, said without the ORM."""
+    checks = {
+        "kind": lambda value: publication.kind == value,
+        "label": lambda value: publication.label == value,
+        "year": lambda value: timezone.localtime(publication.published_at).year == int(value),
+        "model": lambda value: value in {m.slug for m in publication.ai_models.all()},
+        "topic": lambda value: value in {t.slug for t in publication.topics.all()},
+    }
+    return all(checks[name](value) for name, value in chosen.items())
+
+
+def listed(client, url):
+    """The keys of every publication a list shows, page after page, and its count."""
+    keys, page, count = [], 1, None
+    while True:
+        response = client.get(f"{url}{'&' if '?' in url else '?'}page={page}")
+        assert response.status_code == 200, url
+        page_obj = response.context_data["page_obj"]
+        count = page_obj.paginator.count
+        keys += [publication.pk for publication in page_obj.object_list]
+        if not page_obj.has_next():
+            return keys, count
+        page += 1
+
+
+def test_every_filter_combination_lists_the_live_publications_that_match(client, mixed):
+    now = timezone.now()
     choices = filter_choices(mixed)
     combinations = list(itertools.product(*choices.values()))
-    for values in random.Random(3).sample(combinations, 200):
-        data = QueryDict(mutable=True)
-        for name, value in zip(choices, values, strict=True):
-            if value:
-                data[name] = value
-        found = PublicationFilter(data, queryset=live_publication_cards())
-        assert found.is_valid(), found.form.errors
-        assert found.live_count() == found.qs.count(), data.urlencode()
+    for values in random.Random(3).sample(combinations, 40):
+        chosen = {name: value for name, value in zip(choices, values, strict=True) if value}
+        query = "&".join(f"{name}={value}" for name, value in chosen.items())
+
+        keys, count = listed(client, f"/publications/?{query}")
+
+        expected = [
+            p.pk for p in mixed["publications"] if is_visible(p, now) and matches(p, chosen)
+        ]
+        assert sorted(keys) == sorted(expected), query
+        assert count == len(expected), query
 
 
-def test_the_news_list_counts_news_only(mixed):
-    found = NewsFilter(QueryDict("label=safety"), queryset=live_publication_cards())
-    assert found.is_valid()
+def test_the_news_list_counts_news_only(client, mixed):
+    now = timezone.now()
 
-    expected = Publication.objects.live().filter(kind=Kind.NEWS, label=Label.SAFETY).count()
-    assert found.live_count() == found.qs.count() == expected
+    keys, count = listed(client, "/news/?label=safety")
+
+    expected = [
+        p.pk
+        for p in mixed["publications"]
+        if is_visible(p, now) and p.kind == Kind.NEWS and p.label == Label.SAFETY
+    ]
+    assert sorted(keys) == sorted(expected)
+    assert count == len(expected)
 
 
 def test_only_live_ai_models_and_topics_can_be_chosen(mixed):
     draft_model, future_topic = mixed["ai_models"][3], mixed["topics"][2]
 
     for name, slug in [("model", draft_model.slug), ("topic", future_topic.slug)]:
-        found = PublicationFilter(QueryDict(f"{name}={slug}"), queryset=live_publication_cards())
+        found = PublicationFilter(QueryDict(f"{name}={slug}"), Publication.objects.live())
         assert not found.is_valid()
 
 
-def test_detail_pages_list_their_live_publications_newest_first(mixed):
-    sets = facet_sets()
-    live = Publication.objects.live()
+def newest_first(publications, now):
+    visible = [p for p in publications if is_visible(p, now)]
+    return [p.pk for p in sorted(visible, key=lambda p: (p.published_at, p.pk), reverse=True)]
+
+
+def test_detail_pages_list_their_live_publications_newest_first(client, mixed):
+    now = timezone.now()
     practice, committee = mixed["practice"], mixed["committee"]
-    cases = [
-        (
-            listing.link_sets(sets).practices[practice.pk] & sets.live,
-            {"practices": practice},
-        ),
-        (
-            listing.link_sets(sets).committees[committee.pk] & sets.live,
-            {"committees": committee},
-        ),
-        *((listing.live_with(sets, model=m.pk), {"ai_models": m}) for m in mixed["ai_models"]),
-        *((listing.live_with(sets, topic=t.pk), {"topics": t}) for t in mixed["topics"]),
+    pages = [
+        (practice.get_absolute_url(), practice.publications.all()),
+        (committee.get_absolute_url(), committee.publications.all()),
+        *((m.get_absolute_url(), m.publications.all()) for m in mixed["ai_models"][:3]),
+        *((t.get_absolute_url(), t.publications.all()) for t in mixed["topics"][:2]),
     ]
-    for bits, linked in cases:
-        ours = CardPaginator(bits, 3, sets=sets)
-        plain = Paginator(live.filter(**linked).values_list("pk", flat=True), 3)
+    for url, linked in pages:
+        keys, count = listed(client, url)
 
-        assert ours.count == plain.count
-        for number in plain.page_range:
-            assert [card.pk for card in ours.page(number)] == list(plain.page(number))
+        assert keys == newest_first(linked, now), url
+        assert count == len(keys)
 
 
-@pytest.mark.parametrize("order", ["newest", "oldest", "title"])
-def test_the_generation_keeps_the_live_publications_in_each_order_a_list_offers(mixed, order):
-    sets = facet_sets()
-    ours = CardPaginator(sets.live, 4, sets=sets, order=order)
-    plain = Paginator(Publication.objects.live().order_by(*listing.ORDERINGS[order]), 4)
-
-    for number in plain.page_range:
-        expected = [publication.pk for publication in plain.page(number)]
-        assert [card.pk for card in ours.page(number)] == expected, number
-
-
-def test_cards_show_only_live_ai_models_by_name(mixed):
-    cards = cards_with_models(live_publication_cards(), facet_sets())
-
-    for card in cards:
-        expected = Publication.objects.get(pk=card.pk).ai_models.live().order_by("name")
-        assert [model.name for model in card.live_ai_models] == [m.name for m in expected]
-
-
-def test_publications_not_live_have_no_models_in_the_sets(mixed):
-    model = make_model()
-    draft = make_publication(status=Status.DRAFT)  # the newest key, past every live one
-    draft.ai_models.add(model)
-    hidden = Publication.objects.exclude(pk__in=Publication.objects.live()).values_list("pk")
-    sets = facet_sets()
-
-    assert sets.models_of([pk for (pk,) in hidden]) == [[] for _ in hidden]
-    assert sets.models_of([]) == []
-
-
-def test_related_publications_are_the_newest_sharing_a_live_model_or_topic(mixed):
-    sets = facet_sets()
-    for publication in mixed["publications"][:20]:
-        ai_models = list(publication.ai_models.live())
-        topics = list(publication.topics.live())
-        addenda = list(Publication.objects.live().filter(parent=publication))
-        expected = (
-            Publication.objects.live()
-            .filter(
-                Exists(
-                    Publication.ai_models.through.objects.filter(
-                        publication=OuterRef("pk"), aimodel__in=ai_models
-                    )
-                )
-                | Exists(
-                    Publication.topics.through.objects.filter(
-                        publication=OuterRef("pk"), topic__in=topics
-                    )
-                )
-            )
-            .exclude(pk=publication.pk)[:4]
-        )
-
-        related = listing.related_keys(
-            sets, publication, ai_models, topics, leave_out=[item.pk for item in addenda]
-        )
-
-        assert related == [item.pk for item in expected]
+ORDER_KEYS = {
+    "newest": lambda p: (-p.published_at.timestamp(), -p.pk),
+    "oldest": lambda p: (p.published_at, p.pk),
+    "title": lambda p: (p.title, p.pk),
+}
 
 
 @pytest.mark.parametrize("order", ["newest", "oldest", "title"])
-def test_every_ordering_pages_what_the_filters_select(mixed, order):
+def test_every_ordering_pages_what_the_filters_select(client, mixed, order):
+    now = timezone.now()
     model, topic = mixed["ai_models"][1], mixed["topics"][1]
     for query in ["", "kind=research", f"model={model.slug}", f"topic={topic.slug}&label=product"]:
-        found = PublicationFilter(QueryDict(f"{query}&order={order}"), live_publication_cards())
-        assert found.is_valid()
-        ours = found.paginator(3)
-        plain = Paginator(found.qs.values_list("pk", flat=True), 3)
+        chosen = dict(pair.split("=") for pair in query.split("&") if pair)
 
-        assert ours.count == plain.count, query
-        for number in plain.page_range:
-            assert [card.pk for card in ours.page(number)] == list(plain.page(number)), query
+        keys, _ = listed(client, f"/publications/?{query}&order={order}")
+
+        expected = [p for p in mixed["publications"] if is_visible(p, now) and matches(p, chosen)]
+        assert keys == [p.pk for p in sorted(expected, key=ORDER_KEYS[order])], query
+
+
+def test_cards_show_only_live_ai_models_by_name(client, mixed):
+    now = timezone.now()
+    for page in (1, 2):
+        response = client.get(f"/publications/?page={page}")
+
+        for card in response.context_data["page_obj"].object_list:
+            models = Publication.objects.get(pk=card.pk).ai_models.all()
+            expected = sorted(m.name for m in models if is_visible(m, now))
+            assert [model.name for model in card.live_ai_models] == expected
+
+
+def test_related_publications_are_the_newest_sharing_a_live_model_or_topic(client, mixed):
+    now = timezone.now()
+    for publication in mixed["publications"][:20]:
+        if not is_visible(publication, now):
+            continue
+        models = {m.pk for m in publication.ai_models.all() if is_visible(m, now)}
+        topics = {t.pk for t in publication.topics.all() if is_visible(t, now)}
+        sharing = [
+            p
+            for p in mixed["publications"]
+            if p.pk != publication.pk
+            and (
+                models & {m.pk for m in p.ai_models.all()}
+                or topics & {t.pk for t in p.topics.all()}
+            )
+        ]
+
+        response = client.get(publication.get_absolute_url())
+
+        related = [p.pk for p in response.context_data["related"]]
+        assert related == newest_first(sharing, now)[:4]
