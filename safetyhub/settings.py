@@ -106,7 +106,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "safetyhub.urls"
 WSGI_APPLICATION = "safetyhub.wsgi.application"
 
-# The public site's templates (templates/) are Jinja2, for speed (catalog/templating.py); the
+# The public site's templates (templates/) are Jinja2, for speed (safetyhub/jinja2.py); the
 # admin and the apps' own templates stay on Django's engine, which is asked first.
 TEMPLATES = [
     {
@@ -126,7 +126,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "catalog.templating.environment"},
+        "OPTIONS": {"environment": "safetyhub.jinja2.environment"},
     },
 ]
 
