@@ -6,4 +6,4 @@ class CatalogConfig(AppConfig):
     verbose_name = "Safety Hub content"
 
     def ready(self):
-        from catalog import checks, signals  # noqa: F401  (registers the deploy check, index upkeep)
+        from catalog import checks  # noqa: F401  (registers the deploy check)

@@ -11,9 +11,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.documents import DocumentField
-from catalog.images import UploadedImageField
 from catalog.markup import MARKDOWN_MAX_LENGTH, render_markdown, validate_markdown
+from uploads.documents import DocumentField
+from uploads.images import UploadedImageField
 
 # Browsers skip these inside an address, and read a backslash as a slash.
 NOT_IN_A_PATH = re.compile(r"[\s\x00-\x1f\x7f\\]")

@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "catalog",
+    # Images and PDF documents: upload rules, renditions, private storage.
+    "uploads",
+    # Full-text search over catalog's publications: the index, its upkeep, the search page.
+    "search",
     # The workflow around catalog's content (roles, previews, redirects); history by reversion.
     "editorial",
     "reversion",
