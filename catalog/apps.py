@@ -7,3 +7,29 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from catalog import checks  # noqa: F401  (registers the deploy check)
+        from catalog.models import (
+            AIModel,
+            Committee,
+            Conversation,
+            Evaluation,
+            Person,
+            Practice,
+            Publication,
+            Stage,
+            Topic,
+        )
+        from editorial.redirects import redirects_track
+
+        redirects_track(
+            models=[
+                Publication,
+                AIModel,
+                Topic,
+                Committee,
+                Conversation,
+                Person,
+                Stage,
+                Practice,
+                Evaluation,
+            ]
+        )

@@ -298,11 +298,15 @@ def document_response(publication) -> FileResponse:
 
 class PublicationDocumentView(View):
     """A publication's PDF: for visitors once the publication is live, and before that for the
-    staff who may preview it (a preview link has its own address, in editorial)."""
+    staff who may preview it and, through editorial's view, whoever holds a preview link."""
+
+    preview_link = None  # set by editorial's preview-link view
 
     def get(self, request, slug):
         publications = Publication.objects.live()
-        if staff_may_preview(request.user, Publication):
+        if self.preview_link is not None:
+            publications = Publication.objects.filter(pk=self.preview_link.object_id)
+        elif staff_may_preview(request.user, Publication):
             publications = Publication.objects.all()
         publication = get_object_or_404(publications.exclude(document=""), slug=slug)
         return document_response(publication)
