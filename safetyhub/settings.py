@@ -173,6 +173,9 @@ else:
 # Whole public pages are cached for anonymous visitors until the content changes or a scheduled
 # item goes live (pagecache/generation.py); this is only the longest any page is kept. 0: off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+# The apps whose rows appear on public pages: saving or deleting any of their rows, or linking
+# two, retires every cached page.
+PAGE_CACHE_CONTENT_APPS = ["catalog", "editorial"]
 
 # How long a preview link (a draft shown to a reviewer without an account) keeps working.
 PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)
