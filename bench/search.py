@@ -9,7 +9,7 @@ PostgreSQL server of --postgres-url), migrates it, generates the data set with
 client, DEBUG off) and, in the same run, the same queries answered with icontains over the
 same fields, as the baseline. It prints p50/p95 per query type and the baseline's p50 and p95
 divided by the engine's, and how long the first search after a change to the content takes (it
-makes the facet sets again; see catalog/search.py).
+makes the facet sets again; see search/engine.py).
 
 Without --reuse the databases are thrown away at the end. With it they are kept (the SQLite
 files in --data-dir) and the next --reuse run only migrates them and tops them up, which
@@ -111,7 +111,7 @@ def icontains_baseline(text, params):
     from django.db.models.functions import ExtractYear
 
     from catalog.models import AIModel, Publication
-    from catalog.search import query_parse
+    from search.engine import query_parse
 
     matches = Publication.objects.live()
     for group in query_parse(text).groups:

@@ -31,7 +31,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from catalog.demo_content import hub_content_read, slug_for
-from catalog.markup import render_markdown
 from catalog.models import (
     AIModel,
     AIModelAlias,
@@ -49,8 +48,9 @@ from catalog.models import (
     Status,
     Topic,
 )
-from catalog.search import search_index_update
+from editorial.markup import render_markdown
 from pagecache.generation import generation_end
+from search.engine import search_index_update
 
 PREFIX = "synthetic-"
 BATCH_SIZE = 2000

@@ -6,4 +6,30 @@ class CatalogConfig(AppConfig):
     verbose_name = "Safety Hub content"
 
     def ready(self):
-        from catalog import checks, signals  # noqa: F401  (registers the deploy check, index upkeep)
+        from catalog import checks  # noqa: F401  (registers the deploy check)
+        from catalog.models import (
+            AIModel,
+            Committee,
+            Conversation,
+            Evaluation,
+            Person,
+            Practice,
+            Publication,
+            Stage,
+            Topic,
+        )
+        from editorial.redirects import redirects_track
+
+        redirects_track(
+            models=[
+                Publication,
+                AIModel,
+                Topic,
+                Committee,
+                Conversation,
+                Person,
+                Stage,
+                Practice,
+                Evaluation,
+            ]
+        )

@@ -1,32 +1,16 @@
 """The hub's content: what staff edit in the admin and visitors read on the site."""
 
-import re
-from urllib.parse import unquote
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
 
-from catalog.documents import DocumentField
-from catalog.images import UploadedImageField
-from catalog.markup import MARKDOWN_MAX_LENGTH, render_markdown, validate_markdown
-
-# Browsers skip these inside an address, and read a backslash as a slash.
-NOT_IN_A_PATH = re.compile(r"[\s\x00-\x1f\x7f\\]")
-
-
-def is_site_path(link):
-    """Whether a link is a path on this site as a browser reads it, encoded or not: one leading
-    slash, no scheme, no backslash, space or control character (a browser takes `/\\evil.example/`
-    or a slash, a tab and `/evil.example` to another site)."""
-    return all(
-        text.startswith("/") and not text.startswith("//") and not NOT_IN_A_PATH.search(text)
-        for text in (link, unquote(link))
-    )
+from editorial.markup import MARKDOWN_MAX_LENGTH, render_markdown, validate_markdown
+from editorial.models import Publishable, PublishableQuerySet, Status, is_site_path
+from uploads.documents import DocumentField
+from uploads.images import UploadedImageField
 
 
 def is_web_address(link):
@@ -35,42 +19,6 @@ def is_web_address(link):
     except ValidationError:
         return False
     return True
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    REVIEW = "review", "In review"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
-
-
-class PublishableQuerySet(models.QuerySet):
-    def live(self):
-        """What a visitor may see: published, and dated now or earlier."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
-
-
-class Publishable(models.Model):
-    """Editorial state shared by everything a visitor can open on its own page."""
-
-    status = models.CharField(
-        max_length=12,
-        choices=Status.choices,
-        default=Status.DRAFT,
-        db_index=True,
-        help_text="Only published items appear on the site, and only from their publication date.",
-    )
-    published_at = models.DateTimeField(
-        "publication date",
-        default=timezone.now,
-        db_index=True,
-        help_text="Shown to visitors. A date in the future schedules the item: it goes live then.",
-    )
-
-    objects = PublishableQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
 
 
 class RenderedMarkdown(models.Model):

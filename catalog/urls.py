@@ -35,7 +35,6 @@ urlpatterns = [
         name="publication_document",
     ),
     path("news/", views.NewsListView.as_view(), name="news_list"),
-    path("search/", views.SearchView.as_view(), name="search"),
     path("models/", views.AIModelListView.as_view(), name="model_list"),
     path("models/<slug:slug>/", views.AIModelDetailView.as_view(), name="model_detail"),
     path("models/<slug:slug>/feed.rss", feeds.AIModelPublicationFeed(), name="model_feed_rss"),

@@ -23,7 +23,6 @@ from django.utils.text import capfirst, slugify
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from catalog.models import Publishable, Status
 from editorial import workflow
 from editorial.history import (
     RestoreError,
@@ -38,7 +37,7 @@ from editorial.history import (
     unlinked_rows,
     version_diff,
 )
-from editorial.models import PreviewLink, Redirect
+from editorial.models import PreviewLink, Publishable, Redirect, Status
 from editorial.previews import preview_link_create, preview_link_revoke
 from editorial.redirects import redirect_record
 from editorial.workflow import (
@@ -575,7 +574,7 @@ class WorkflowForm(forms.ModelForm):
 
 
 class WorkflowMixin:
-    """The workflow of a content type with a status (catalog.models.Publishable).
+    """The workflow of a content type with a status (editorial.models.Publishable).
 
     - a status column (Draft, In review, Scheduled for ..., Live, Archived), a filter with the
       same states, and the state in words on the form;

@@ -1,4 +1,8 @@
-"""What the editorial workflow keeps beside the content: preview links and moved addresses."""
+"""The workflow's base for every app's content (a status and a publication date), and what the
+workflow keeps beside the content: preview links and moved addresses."""
+
+import re
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -9,7 +13,54 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import is_site_path
+# Browsers skip these inside an address, and read a backslash as a slash.
+NOT_IN_A_PATH = re.compile(r"[\s\x00-\x1f\x7f\\]")
+
+
+def is_site_path(link):
+    """Whether a link is a path on this site as a browser reads it, encoded or not: one leading
+    slash, no scheme, no backslash, space or control character (a browser takes `/\\evil.example/`
+    or a slash, a tab and `/evil.example` to another site)."""
+    return all(
+        text.startswith("/") and not text.startswith("//") and not NOT_IN_A_PATH.search(text)
+        for text in (link, unquote(link))
+    )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def live(self):
+        """What a visitor may see: published, and dated now or earlier."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Publishable(models.Model):
+    """Editorial state shared by everything a visitor can open on its own page."""
+
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published items appear on the site, and only from their publication date.",
+    )
+    published_at = models.DateTimeField(
+        "publication date",
+        default=timezone.now,
+        db_index=True,
+        help_text="Shown to visitors. A date in the future schedules the item: it goes live then.",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
 
 
 class PreviewLinkQuerySet(models.QuerySet):

@@ -11,33 +11,10 @@ from django.http import HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from catalog.models import (
-    AIModel,
-    Committee,
-    Conversation,
-    Evaluation,
-    Person,
-    Practice,
-    Publication,
-    Publishable,
-    Stage,
-    Status,
-    Topic,
-)
-from editorial.models import Redirect
+from editorial.models import Publishable, Redirect, Status
 
-# Everything with its own page under a slug.
-TRACKED = (
-    Publication,
-    AIModel,
-    Topic,
-    Committee,
-    Conversation,
-    Person,
-    Stage,
-    Practice,
-    Evaluation,
-)
+# Everything with its own page under a slug; each app names its models (redirects_track).
+tracked_models: list[type] = []
 
 
 def is_public(item) -> bool:
@@ -52,7 +29,7 @@ def redirect_record(*, before, after) -> None:
     Only an address visitors could open needs to keep working. Chains collapse, so every old
     address reaches the page in one hop; an address shown by a live page again is freed.
     """
-    if not isinstance(after or before, TRACKED):
+    if not isinstance(after or before, tuple(tracked_models)):
         return  # no page of its own under a slug (a result, the hub page)
     if after is not None and is_public(after):
         Redirect.objects.filter(old_path=after.get_absolute_url()).delete()
@@ -85,11 +62,17 @@ def item_deleted(sender, instance, **kwargs):
     redirect_record(before=instance, after=None)
 
 
-for model in TRACKED:
-    name = model.__name__
-    pre_save.connect(remember_address, sender=model, dispatch_uid=f"redirects-{name}-before")
-    post_save.connect(item_saved, sender=model, dispatch_uid=f"redirects-{name}-saved")
-    post_delete.connect(item_deleted, sender=model, dispatch_uid=f"redirects-{name}-deleted")
+def redirects_track(*, models) -> None:
+    """Keep the old addresses of `models`' live pages working: each has its own page under a
+    slug. Apps call this from their AppConfig.ready()."""
+    for model in models:
+        if model in tracked_models:
+            continue
+        tracked_models.append(model)
+        name = model._meta.label
+        pre_save.connect(remember_address, sender=model, dispatch_uid=f"redirects-{name}-before")
+        post_save.connect(item_saved, sender=model, dispatch_uid=f"redirects-{name}-saved")
+        post_delete.connect(item_deleted, sender=model, dispatch_uid=f"redirects-{name}-deleted")
 
 
 def redirect_for_path(path: str) -> tuple[Redirect, str] | None:

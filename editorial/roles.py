@@ -8,12 +8,12 @@ one type only.
 from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS
 
+from editorial.models import Publishable
+
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
 ACTIONS = ("add", "change", "delete", "view")
 
-# The content types with a status: what publishing is about.
-PUBLISHABLE_MODELS = ["publication", "aimodel", "topic", "committee", "conversation"]
 # Rows edited on a publishable item's own page (its inlines); they follow their item's status.
 ITEM_PARTS = ["aimodelalias", "modellineage", "membership"]
 
@@ -22,18 +22,31 @@ def publish_codename(model_name: str) -> str:
     return f"publish_{model_name}"
 
 
+def publishable_models(apps) -> list:
+    """The content types with a status, what publishing is about: every installed subclass of
+    Publishable, as `apps` has it (a migration's historical models keep no abstract bases)."""
+    found = []
+    for model in global_apps.get_models():
+        if issubclass(model, Publishable):
+            try:
+                found.append(apps.get_model(model._meta.app_label, model._meta.model_name))
+            except LookupError:  # not made yet at this point of a migration
+                continue
+    return found
+
+
 def publish_permissions_create(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
-    """The publish_<model> permissions, which no model's Meta declares (catalog stays as is)."""
+    """The publish_<model> permissions, which no model's Meta declares (the content apps' models
+    stay as they are)."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
-    for model_name in PUBLISHABLE_MODELS:
-        model = apps.get_model("catalog", model_name)
+    for model in publishable_models(apps):
         content_type, _ = ContentType.objects.db_manager(using).get_or_create(
-            app_label="catalog", model=model_name
+            app_label=model._meta.app_label, model=model._meta.model_name
         )
         Permission.objects.db_manager(using).get_or_create(
             content_type=content_type,
-            codename=publish_codename(model_name),
+            codename=publish_codename(model._meta.model_name),
             defaults={"name": f"Can publish, unpublish and archive {model._meta.verbose_name}"},
         )
 
@@ -46,12 +59,12 @@ def publish_permissions_post_migrate(sender, apps=global_apps, using=DEFAULT_DB_
 def role_permissions(apps) -> dict[str, set[tuple[str, str]]]:
     """Each group's permissions as (app label, codename)."""
     catalog = [model._meta.model_name for model in apps.get_app_config("catalog").get_models()]
+    publishable = [
+        (model._meta.app_label, model._meta.model_name) for model in publishable_models(apps)
+    ]
     editors = {("catalog", f"view_{name}") for name in catalog}
-    editors |= {
-        ("catalog", f"{action}_{name}")
-        for name in PUBLISHABLE_MODELS + ITEM_PARTS
-        for action in ACTIONS
-    }
+    editors |= {(label, f"{action}_{name}") for label, name in publishable for action in ACTIONS}
+    editors |= {("catalog", f"{action}_{name}") for name in ITEM_PARTS for action in ACTIONS}
     # People have no status of their own: editors add and correct them, publishers remove them.
     editors |= {("catalog", "add_person"), ("catalog", "change_person")}
     editors |= {("editorial", f"{action}_previewlink") for action in ("add", "change", "view")}
@@ -59,7 +72,7 @@ def role_permissions(apps) -> dict[str, set[tuple[str, str]]]:
 
     publishers = set(editors)
     publishers |= {("catalog", f"{action}_{name}") for name in catalog for action in ACTIONS}
-    publishers |= {("catalog", publish_codename(name)) for name in PUBLISHABLE_MODELS}
+    publishers |= {(label, publish_codename(name)) for label, name in publishable}
     publishers |= {
         ("editorial", f"{action}_{name}")
         for name in ("previewlink", "redirect")

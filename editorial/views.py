@@ -1,23 +1,13 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from catalog import views as catalog_views
-from catalog.markup import MARKDOWN_MAX_LENGTH, render_markdown
-from catalog.models import AIModel, Committee, Conversation, Publication, Topic
-from editorial.models import PreviewLink
+from editorial.markup import MARKDOWN_MAX_LENGTH, render_markdown
+from editorial.models import PreviewLink, Publishable
 from editorial.workflow import is_live
-
-# The page each previewable type is shown on, as visitors will see it.
-DETAIL_VIEWS = {
-    Publication: catalog_views.PublicationDetailView,
-    AIModel: catalog_views.AIModelDetailView,
-    Topic: catalog_views.TopicDetailView,
-    Committee: catalog_views.CommitteeDetailView,
-    Conversation: catalog_views.ConversationDetailView,
-}
 
 
 def private(response):
@@ -26,14 +16,32 @@ def private(response):
     return response
 
 
+def preview_page(path, link):
+    """The view of the page at `path`, as the holder of `link` sees it, or None if that page
+    shows no previews (its view has no `preview_link`): previews are the real page."""
+    try:
+        match = resolve("/" + path.removeprefix(get_script_prefix()))
+    except Resolver404:
+        return None
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not hasattr(view_class, "preview_link"):
+        return None
+    view = view_class.as_view(preview_link=link)
+    return lambda request: view(request, *match.args, **match.kwargs)
+
+
 def preview_link_and_target(token):
     """The link with this token and the item it shows (None if deleted or not previewable)."""
     link = PreviewLink.objects.select_related("content_type").filter(token=token).first()
     if link is None:
         raise Http404("There is no such preview link.")
     model = link.content_type.model_class()
-    target = model._default_manager.filter(pk=link.object_id).first() if model else None
-    return link, (target if model in DETAIL_VIEWS else None)
+    if model is None or not issubclass(model, Publishable):
+        return link, None
+    target = model._default_manager.filter(pk=link.object_id).first()
+    if target is None or preview_page(target.get_absolute_url(), link) is None:
+        return link, None
+    return link, target
 
 
 def preview_link_gone(request, link, target):
@@ -51,8 +59,7 @@ def preview_link(request, token):
         return preview_link_gone(request, link, target)
     if is_live(target):
         return private(redirect(target))
-    view = DETAIL_VIEWS[type(target)].as_view(preview_link=link)
-    return private(view(request, slug=target.slug))
+    return private(preview_page(target.get_absolute_url(), link)(request))
 
 
 @require_GET
@@ -61,11 +68,14 @@ def preview_link_document(request, token):
     link, target = preview_link_and_target(token)
     if not link.is_active:
         return preview_link_gone(request, link, target)
-    if not isinstance(target, Publication) or not target.document:
+    view = None
+    if getattr(target, "document", None):
+        view = preview_page(target.get_document_url(), link)
+    if view is None:
         raise Http404("This preview link shows no document.")
     if is_live(target):
         return private(redirect(target.get_document_url()))
-    return private(catalog_views.document_response(target))
+    return private(view(request))
 
 
 @require_POST

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from catalog.models import Publishable, Status
 from editorial.history import revision_baseline_ensure
+from editorial.models import Publishable, Status
 from editorial.roles import publish_codename
 
 # What an editor without the publish permission may set, and may still change or delete.

@@ -14,27 +14,26 @@ import secrets
 from datetime import datetime
 
 from django.apps import apps
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from catalog.models import Publishable, Status
+from editorial.models import Publishable, Status
 from pagecache.models import Generation
-
-# The apps whose rows appear on public pages; a change to any of their models ends a generation.
-CONTENT_APPS = {"catalog", "editorial", "redirects"}
 
 
 def scheduled_next_at() -> datetime | None:
-    """When the earliest published-but-future item of any content type goes live."""
+    """When the earliest published-but-future item of any content type (any app's Publishable)
+    goes live."""
     now = timezone.now()
     moments = [
         model.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
-        for model in apps.get_app_config("catalog").get_models()
+        for model in apps.get_models()
         if issubclass(model, Publishable)
     ]
     return min((moment for moment in moments if moment), default=None)
@@ -77,7 +76,8 @@ def generation_current() -> Generation:
 
 
 def is_content(model) -> bool:
-    return model._meta.app_label in CONTENT_APPS
+    """Whether rows of `model` appear on public pages (settings.PAGE_CACHE_CONTENT_APPS)."""
+    return model._meta.app_label in settings.PAGE_CACHE_CONTENT_APPS
 
 
 @receiver([post_save, post_delete])

@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "catalog",
+    # Images and PDF documents: upload rules, renditions, private storage.
+    "uploads",
+    # Full-text search over catalog's publications: the index, its upkeep, the search page.
+    "search",
     # The workflow around catalog's content (roles, previews, redirects); history by reversion.
     "editorial",
     "reversion",
@@ -106,7 +110,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "safetyhub.urls"
 WSGI_APPLICATION = "safetyhub.wsgi.application"
 
-# The public site's templates (templates/) are Jinja2, for speed (catalog/templating.py); the
+# The public site's templates (templates/) are Jinja2, for speed (safetyhub/jinja2.py); the
 # admin and the apps' own templates stay on Django's engine, which is asked first.
 TEMPLATES = [
     {
@@ -126,7 +130,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "catalog.templating.environment"},
+        "OPTIONS": {"environment": "safetyhub.jinja2.environment"},
     },
 ]
 
@@ -169,6 +173,9 @@ else:
 # Whole public pages are cached for anonymous visitors until the content changes or a scheduled
 # item goes live (pagecache/generation.py); this is only the longest any page is kept. 0: off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
+# The apps whose rows appear on public pages: saving or deleting any of their rows, or linking
+# two, retires every cached page.
+PAGE_CACHE_CONTENT_APPS = ["catalog", "editorial"]
 
 # How long a preview link (a draft shown to a reviewer without an account) keeps working.
 PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("editorial.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
+    path("", include("search.urls")),
     path("", include("catalog.urls")),
 ]
 

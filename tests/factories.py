@@ -23,8 +23,8 @@ from catalog.models import (
     Status,
     Topic,
 )
-from catalog.search import search_index_update
 from pagecache.generation import generation_end
+from search.engine import search_index_update
 
 _numbers = count(1)
 

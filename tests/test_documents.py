@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.documents import pdf_check
 from catalog.models import Kind, Label, Publication, Status
 from tests.factories import make_pdf, make_publication
+from uploads.documents import pdf_check
 
 pytestmark = pytest.mark.django_db
 

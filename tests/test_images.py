@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from catalog.images import image_open, rendition_widths
 from catalog.models import Conversation, Kind, Label, Person, Publication, Status
 from tests.factories import make_image, make_png_header, make_publication
+from uploads.images import image_open, rendition_widths
 
 pytestmark = pytest.mark.django_db
 

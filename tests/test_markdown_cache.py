@@ -9,8 +9,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from bench.synthetic import synthetic_content_generate
-from catalog.markup import render_markdown
 from catalog.models import Committee, Publication, Status
+from editorial.markup import render_markdown
 from tests.admin_forms import form_data
 from tests.factories import make_publication, make_topic
 

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from catalog.markup import render_markdown
 from catalog.models import (
     AIModelAlias,
     Committee,
@@ -32,6 +31,7 @@ from catalog.models import (
     Status,
     ThresholdLevel,
 )
+from editorial.markup import render_markdown
 from tests.factories import (
     make_evaluation,
     make_hub_page,

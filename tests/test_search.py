@@ -23,7 +23,7 @@ from catalog.models import (
     Relation,
     Status,
 )
-from catalog.search import (
+from search.engine import (
     Filters,
     PostgreSQLEngine,
     RankedResults,
@@ -685,7 +685,7 @@ def test_a_page_ranked_among_the_newest_results_is_the_page_ranked_among_all(mon
     # The newest results are tested in the best place first (on SQLite too, for this test);
     # with only ten tested, these take every way: a page from the first two, from as many
     # more as they say, or none.
-    monkeypatch.setattr("catalog.search.NEWEST_TESTED", 10)
+    monkeypatch.setattr("search.engine.NEWEST_TESTED", 10)
     monkeypatch.setattr(type(engine()), "RANKS_AMONG_NEWEST", True)
     rng = random.Random(5)
     models = [make_model(name=name, slug=name.lower()) for name in ["Orca", "Wren"]]

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from catalog.markup import MARKDOWN_MAX_LENGTH
 from catalog.models import Committee, Person, Publication, Status
+from editorial.markup import MARKDOWN_MAX_LENGTH
 from tests.admin_forms import form_data
 from tests.factories import make_publication, make_topic
 

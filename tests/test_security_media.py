@@ -25,11 +25,11 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from catalog.documents import pdf_check
-from catalog.images import RENDITION_MAX_SIDE, image_open
 from catalog.models import Kind, Label, Person, Publication, Status
 from editorial.previews import preview_link_create, preview_link_revoke
 from tests.factories import make_image, make_pdf, make_png_header, make_publication
+from uploads.documents import pdf_check
+from uploads.images import RENDITION_MAX_SIDE, image_open
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.template import defaultfilters
 from django.utils import timezone
 
-from catalog.templating import date as date_filter
-from catalog.templating import time_element
+from safetyhub.jinja2 import date as date_filter
+from safetyhub.jinja2 import time_element
 
 # The formats the site's templates use.
 FORMATS = ["Y-m-d", "M j, Y", "M j", "F Y"]

@@ -1,7 +1,7 @@
 """The full-text index: an FTS5 table on SQLite, a GIN-indexed tsvector table on PostgreSQL.
 
 It is filled from existing publications by 0005_search_facets, which adds what the index needs
-beside it, and kept current by catalog.signals.
+beside it, and kept current by search.signals.
 """
 
 from django.db import migrations

@@ -1,8 +1,8 @@
 # Image uploads that are checked, stripped of metadata and rendered at a few widths (their size
 # is stored, so pages need not open files), and PDFs kept in private storage.
 
-import catalog.documents
-import catalog.images
+import uploads.documents
+import uploads.images
 from django.db import migrations, models
 
 IMAGE_RULES = (
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="conversation",
             name="image",
-            field=catalog.images.UploadedImageField(
+            field=uploads.images.UploadedImageField(
                 blank=True,
                 height_field="image_height",
                 help_text=IMAGE_RULES,
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="person",
             name="portrait",
-            field=catalog.images.UploadedImageField(
+            field=uploads.images.UploadedImageField(
                 blank=True,
                 height_field="portrait_height",
                 help_text=IMAGE_RULES,
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="publication",
             name="cover_image",
-            field=catalog.images.UploadedImageField(
+            field=uploads.images.UploadedImageField(
                 blank=True,
                 height_field="cover_height",
                 help_text=IMAGE_RULES,
@@ -81,10 +81,10 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="publication",
             name="document",
-            field=catalog.documents.DocumentField(
+            field=uploads.documents.DocumentField(
                 blank=True,
                 help_text="The PDF, if we host it.",
-                storage=catalog.documents.private_storage,
+                storage=uploads.documents.private_storage,
                 upload_to="documents/%Y/",
             ),
         ),

@@ -4,18 +4,18 @@ Both databases get a table of each publication's facet values, so that the sets 
 with are read quickly, never from the publications' own wide rows, and the full-text index gets
 a word for each facet value (zzmodel17, kind:news), so a search can be narrowed by facets in the
 index. SQLite gets a second FTS5 table of the title, names and summary alone, for ranking by
-where a match is. On PostgreSQL the index changes shape (see catalog.search.PostgreSQLEngine):
+where a match is. On PostgreSQL the index changes shape (see search.engine.PostgreSQLEngine):
 its vectors hold words and pairs of neighbouring words without positions, so a phrase is
 answered by the GIN index alone, and the title, the names and the summary get vectors of their
 own for ranking. The index is rebuilt here
-from the publications, and kept current by catalog.signals.
+from the publications, and kept current by search.signals.
 """
 
 from django.db import migrations
 
 # The publications with each facet value (kind, label, year, AI model, topic) as a bit set, in
 # rows of 64-bit words: word n of a value holds the bits of publications 64n to 64n + 63. Search
-# reads them all at once (catalog.search.FacetSets); a publication's bits are cleared and set
+# reads them all at once (search.engine.FacetSets); a publication's bits are cleared and set
 # again, in place, whenever it is indexed.
 FACETS = [
     "CREATE TABLE catalog_search_facets (facet varchar(5) NOT NULL, value varchar(40) NOT NULL, "
@@ -87,7 +87,7 @@ def create_tables(apps, schema_editor):
     statements = POSTGRESQL if schema_editor.connection.vendor == "postgresql" else SQLITE
     for statement in statements:
         schema_editor.execute(statement, params=None)  # no placeholders: % is the SQL's own
-    from catalog.search import search_index_rebuild
+    from search.engine import search_index_rebuild
 
     if apps.get_model("catalog", "Publication").objects.exists():
         search_index_rebuild()

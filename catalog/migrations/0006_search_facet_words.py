@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def rebuild(apps, schema_editor):
-    from catalog.search import search_index_rebuild
+    from search.engine import search_index_rebuild
 
     if apps.get_model("catalog", "Publication").objects.exists():
         search_index_rebuild()

@@ -1,5 +1,5 @@
 """SQLite's index gained a column of each body's pairs of neighbouring words, for phrases (see
-catalog.search.SQLiteEngine); an index built before is made again. PostgreSQL's is unchanged."""
+search.engine.SQLiteEngine); an index built before is made again. PostgreSQL's is unchanged."""
 
 import sys
 
@@ -17,7 +17,7 @@ def add_pairs(apps, schema_editor):
         return
     schema_editor.execute("DROP TABLE catalog_search")
     schema_editor.execute(create("title, entities, summary, body, facets, pairs"))
-    from catalog.search import search_index_rebuild
+    from search.engine import search_index_rebuild
 
     def progress(done, total):
         sys.stderr.write(f"\r  Indexing publications for search again: {done:,}/{total:,}")

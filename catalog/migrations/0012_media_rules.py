@@ -1,6 +1,6 @@
 """The image fields' help text states the new rule: a long side at most 16,383 times the short."""
 
-import catalog.images
+import uploads.images
 from django.db import migrations
 
 
@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="conversation",
             name="image",
-            field=catalog.images.UploadedImageField(
+            field=uploads.images.UploadedImageField(
                 blank=True,
                 height_field="image_height",
                 help_text="JPEG, PNG, WebP or AVIF, named for its format; at most 10 MB and 40 megapixels, and at most 16,383 times as long as it is wide. It is turned upright, and location, camera and other metadata are removed.",
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="person",
             name="portrait",
-            field=catalog.images.UploadedImageField(
+            field=uploads.images.UploadedImageField(
                 blank=True,
                 height_field="portrait_height",
                 help_text="JPEG, PNG, WebP or AVIF, named for its format; at most 10 MB and 40 megapixels, and at most 16,383 times as long as it is wide. It is turned upright, and location, camera and other metadata are removed.",
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="publication",
             name="cover_image",
-            field=catalog.images.UploadedImageField(
+            field=uploads.images.UploadedImageField(
                 blank=True,
                 height_field="cover_height",
                 help_text="JPEG, PNG, WebP or AVIF, named for its format; at most 10 MB and 40 megapixels, and at most 16,383 times as long as it is wide. It is turned upright, and location, camera and other metadata are removed.",

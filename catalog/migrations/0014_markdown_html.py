@@ -1,11 +1,11 @@
 """Each Markdown field gets its HTML beside it, made when the item is saved; this renders the
 existing rows. Person biographies become plain text, of a limited length."""
 
-import catalog.markup
+import editorial.markup
 import django.core.validators
 from django.db import migrations, models
 
-from catalog.markup import markdown_html_refresh
+from editorial.markup import markdown_html_refresh
 
 RENDERED = {
     "Publication": {"body": "body_html"},
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='committee',
             name='charter',
-            field=models.TextField(blank=True, help_text='The charter or longer description. In Markdown, at most 100,000 characters. Images are shown only from this site (or the hosts the site allows); others become links.', validators=[catalog.markup.validate_markdown]),
+            field=models.TextField(blank=True, help_text='The charter or longer description. In Markdown, at most 100,000 characters. Images are shown only from this site (or the hosts the site allows); others become links.', validators=[editorial.markup.validate_markdown]),
         ),
         migrations.AlterField(
             model_name='person',
@@ -55,12 +55,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='publication',
             name='body',
-            field=models.TextField(blank=True, help_text='The full text. In Markdown, at most 100,000 characters. Images are shown only from this site (or the hosts the site allows); others become links.', validators=[catalog.markup.validate_markdown]),
+            field=models.TextField(blank=True, help_text='The full text. In Markdown, at most 100,000 characters. Images are shown only from this site (or the hosts the site allows); others become links.', validators=[editorial.markup.validate_markdown]),
         ),
         migrations.AlterField(
             model_name='topic',
             name='body',
-            field=models.TextField(blank=True, help_text='Longer text for the topic page. In Markdown, at most 100,000 characters. Images are shown only from this site (or the hosts the site allows); others become links.', validators=[catalog.markup.validate_markdown]),
+            field=models.TextField(blank=True, help_text='Longer text for the topic page. In Markdown, at most 100,000 characters. Images are shown only from this site (or the hosts the site allows); others become links.', validators=[editorial.markup.validate_markdown]),
         ),
         migrations.RunPython(render_existing, migrations.RunPython.noop),
     ]

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from catalog.markup import markdown_html_refresh
 from catalog.models import Committee, Publication, Topic
+from editorial.markup import markdown_html_refresh
 from pagecache.generation import generation_end
 
 

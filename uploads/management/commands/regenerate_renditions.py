@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
-from catalog.images import renditions_regenerate
+from uploads.images import renditions_regenerate
 
 
 class Command(BaseCommand):

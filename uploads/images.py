@@ -417,7 +417,7 @@ class UploadedImageField(models.ImageField):
                     "An UploadedImageField needs width_field and height_field: pages read "
                     "the image's size from them instead of opening the file.",
                     obj=self,
-                    id="catalog.E010",
+                    id="uploads.E010",
                 )
             )
         return errors

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from catalog.search import search_index_rebuild
+from search.engine import search_index_rebuild
 
 
 class Command(BaseCommand):

@@ -1,10 +1,10 @@
-"""Keep the search index in step with the content, inside the same transaction."""
+"""Keep the search index in step with catalog's content, inside the same transaction."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from catalog.models import AIModel, AIModelAlias, Committee, Publication, Topic
-from catalog.search import search_index_update
+from search.engine import search_index_update
 
 # Their names are part of the index text of every publication linked to them.
 NAMED = [AIModel, Topic, Committee]
