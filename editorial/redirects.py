@@ -15,7 +15,6 @@ from catalog.models import (
     AIModel,
     Committee,
     Conversation,
-    Evaluation,
     Person,
     Practice,
     Publication,
@@ -25,6 +24,7 @@ from catalog.models import (
     Topic,
 )
 from editorial.models import Redirect
+from evaluations.models import Evaluation
 
 # Everything with its own page under a slug.
 TRACKED = (

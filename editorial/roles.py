@@ -11,6 +11,8 @@ from django.db import DEFAULT_DB_ALIAS
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
 ACTIONS = ("add", "change", "delete", "view")
+# The apps whose models Editors see and Publishers manage.
+CONTENT_APPS = ("catalog", "evaluations")
 
 # The content types with a status: what publishing is about.
 PUBLISHABLE_MODELS = ["publication", "aimodel", "topic", "committee", "conversation"]
@@ -45,8 +47,14 @@ def publish_permissions_post_migrate(sender, apps=global_apps, using=DEFAULT_DB_
 
 def role_permissions(apps) -> dict[str, set[tuple[str, str]]]:
     """Each group's permissions as (app label, codename)."""
-    catalog = [model._meta.model_name for model in apps.get_app_config("catalog").get_models()]
-    editors = {("catalog", f"view_{name}") for name in catalog}
+    # Read from the models, not the app configs: in a migration's state, evaluations' models may
+    # still be labelled catalog, as they were before they moved.
+    content = [
+        (model._meta.app_label, model._meta.model_name)
+        for model in apps.get_models()
+        if model._meta.app_label in CONTENT_APPS
+    ]
+    editors = {(app_label, f"view_{name}") for app_label, name in content}
     editors |= {
         ("catalog", f"{action}_{name}")
         for name in PUBLISHABLE_MODELS + ITEM_PARTS
@@ -58,7 +66,9 @@ def role_permissions(apps) -> dict[str, set[tuple[str, str]]]:
     editors |= {("editorial", "view_redirect")}
 
     publishers = set(editors)
-    publishers |= {("catalog", f"{action}_{name}") for name in catalog for action in ACTIONS}
+    publishers |= {
+        (app_label, f"{action}_{name}") for app_label, name in content for action in ACTIONS
+    }
     publishers |= {("catalog", publish_codename(name)) for name in PUBLISHABLE_MODELS}
     publishers |= {
         ("editorial", f"{action}_{name}")

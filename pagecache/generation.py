@@ -23,7 +23,7 @@ from catalog.models import Publishable, Status
 from pagecache.models import Generation
 
 # The apps whose rows appear on public pages; a change to any of their models ends a generation.
-CONTENT_APPS = {"catalog", "editorial", "redirects"}
+CONTENT_APPS = {"catalog", "evaluations", "editorial", "redirects"}
 
 
 def scheduled_next_at() -> datetime | None:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "catalog",
+    "evaluations",
     # The workflow around catalog's content (roles, previews, redirects); history by reversion.
     "editorial",
     "reversion",

@@ -11,19 +11,9 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
-from catalog.models import (
-    AIModel,
-    Direction,
-    Evaluation,
-    EvaluationCategory,
-    HubPage,
-    Kind,
-    Publication,
-    Result,
-    Status,
-    Topic,
-)
+from catalog.models import AIModel, HubPage, Kind, Publication, Status, Topic
 from catalog.search import search_index_update
+from evaluations.models import Direction, Evaluation, EvaluationCategory, Result
 from pagecache.generation import generation_end
 
 _numbers = count(1)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class EvaluationsConfig(AppConfig):
+    name = "evaluations"
+    verbose_name = "Safety evaluations"
+
+    def ready(self):
+        from catalog.demo_content import hub_part_register
+        from evaluations.demo_content import SECTIONS, evaluation_content_load
+
+        hub_part_register(sections=SECTIONS, load=evaluation_content_load)
