@@ -1,10 +1,13 @@
 """The moved models' content types say "evaluations" rather than "catalog", so the permissions
-granted on them, the admin's log and the revisions' history keep pointing at them.
+granted on them, the admin's log and the revisions' history keep pointing at them; the
+revisions' stored copies name the models by their new label too, so they can still be read.
 
 A migrate that ran before this one may have made fresh "evaluations" content types already
 (Django makes them after every migrate): whatever points at such a fresh one is moved to the
 old one, which is then relabelled, and the fresh one deleted.
 """
+
+import json
 
 from django.conf import settings
 from django.db import migrations
@@ -58,6 +61,24 @@ def references_move(apps, using, *, stale, kept):
                 )
 
 
+def versions_relabel(apps, using, *, content_type, old_label, new_label):
+    """Rewrite the model label inside each stored copy (django-reversion's JSON)."""
+    Version = apps.get_model("reversion", "Version")
+    old_name = f"{old_label}.{content_type.model}"
+    changed = []
+    versions = Version.objects.using(using).filter(content_type=content_type, format="json")
+    for version in versions.only("serialized_data").iterator():
+        items = json.loads(version.serialized_data)
+        if not any(item.get("model") == old_name for item in items):
+            continue
+        for item in items:
+            if item.get("model") == old_name:
+                item["model"] = f"{new_label}.{content_type.model}"
+        version.serialized_data = json.dumps(items)
+        changed.append(version)
+    Version.objects.using(using).bulk_update(changed, ["serialized_data"], batch_size=500)
+
+
 def content_types_relabel(apps, schema_editor, *, old_label, new_label):
     ContentType = apps.get_model("contenttypes", "ContentType")
     using = schema_editor.connection.alias
@@ -73,6 +94,9 @@ def content_types_relabel(apps, schema_editor, *, old_label, new_label):
             stale.delete()
         kept.app_label = new_label
         kept.save(using=using, update_fields=["app_label"])
+        versions_relabel(
+            apps, using, content_type=kept, old_label=old_label, new_label=new_label
+        )
 
 
 def content_types_to_evaluations(apps, schema_editor):
@@ -89,6 +113,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
     ]
 
     operations = [migrations.RunPython(content_types_to_evaluations, content_types_to_catalog)]
