@@ -1,9 +1,12 @@
-"""A database made before the evaluations left catalog migrates without losing a row, and what
-pointed at those rows (permissions, the admin's log, revisions) still finds them."""
+"""Evaluations as an app of their own: a database made before they left catalog migrates
+without losing a row, what pointed at those rows (permissions, the admin's log, revisions)
+still finds them, and the pages still follow every change."""
 
+import ast
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -26,8 +29,7 @@ from evaluations.models import (
     RiskCategory,
     ThresholdLevel,
 )
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.factories import make_evaluation
 
 # The latest catalog migration before the evaluations moved out; evaluations did not exist.
 BEFORE_THE_MOVE = ("catalog", "0014_markdown_html")
@@ -169,6 +171,7 @@ def old_content_fill(apps):
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_database_from_before_the_move_keeps_every_evaluation_row_and_reference():
     executor = migrate([BEFORE_THE_MOVE])
     try:
@@ -215,6 +218,7 @@ def test_a_database_from_before_the_move_keeps_every_evaluation_row_and_referenc
         migrate(latest_nodes())
 
 
+@pytest.mark.django_db(transaction=True)
 def test_moving_back_and_forth_keeps_the_moved_rows_and_permissions():
     """The move can be undone (migrate catalog 0014) and redone without losing anything."""
     roles_create()  # made by a migration, but a transactional test's flush removes them
@@ -234,3 +238,38 @@ def test_moving_back_and_forth_keeps_the_moved_rows_and_permissions():
 
     assert EvaluationCategory.objects.get().pk == category.pk
     assert sorted(editors_may_view.values_list("codename", flat=True)) == granted
+
+
+@pytest.mark.django_db
+def test_editing_an_evaluation_retires_the_cached_pages(client, settings):
+    settings.PAGE_CACHE_SECONDS = 3600
+    evaluation = make_evaluation(name="SimpleQA", slug="simpleqa")
+    assert client.get("/evaluations/simpleqa/")["X-Page-Cache"] == "miss"
+    assert client.get("/evaluations/simpleqa/")["X-Page-Cache"] == "hit"
+
+    evaluation.description = "Short fact-seeking questions."
+    evaluation.save()
+
+    response = client.get("/evaluations/simpleqa/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Short fact-seeking questions." in response.content.decode()
+
+
+def imported_modules(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def test_catalog_never_imports_evaluations():
+    """Dependencies point one way: evaluations reads catalog, catalog knows nothing of it."""
+    catalog = Path(__file__).resolve().parent.parent / "catalog"
+    importing = {
+        str(path.relative_to(catalog))
+        for path in catalog.rglob("*.py")
+        if any(module.split(".")[0] == "evaluations" for module in imported_modules(path))
+    }
+    assert importing == set()
