@@ -11,7 +11,6 @@ class CatalogConfig(AppConfig):
             AIModel,
             Committee,
             Conversation,
-            Evaluation,
             Person,
             Practice,
             Publication,
@@ -30,6 +29,5 @@ class CatalogConfig(AppConfig):
                 Person,
                 Stage,
                 Practice,
-                Evaluation,
             ]
         )

@@ -1,5 +1,6 @@
 """Load the hub's real content, mirrored from openai.com/safety, from catalog/demo/hub.yaml."""
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -14,28 +15,19 @@ from catalog.models import (
     AIModelAlias,
     Committee,
     Conversation,
-    Determination,
-    Direction,
-    Evaluation,
-    EvaluationCategory,
-    FrameworkVersion,
     HubFeature,
     HubPage,
     Kind,
     Label,
     Membership,
-    Metric,
     Modality,
     ModelLineage,
     Person,
     Practice,
     Publication,
     Relation,
-    RiskCategory,
-    RiskKind,
     Stage,
     Status,
-    ThresholdLevel,
     Topic,
 )
 
@@ -54,10 +46,17 @@ SECTIONS = {
     "publications": list,
     "committees": list,
     "hub_features": list,
-    "evaluation_categories": list,
-    "framework_versions": list,
-    "determinations": list,
 }
+# The sections other apps load (evaluations registers its own), and their loaders.
+REGISTERED_SECTIONS: dict[str, type] = {}
+REGISTERED_LOADERS: list[Callable] = []
+
+
+def hub_part_register(*, sections: dict[str, type], load: Callable) -> None:
+    """Let another app load its sections of the file, after catalog's own, in the same
+    transaction: `load(content, ai_models=, publications=, committees=, loaded=)`."""
+    REGISTERED_SECTIONS.update(sections)
+    REGISTERED_LOADERS.append(load)
 
 
 class HubContentError(Exception):
@@ -94,15 +93,16 @@ def hub_content_read(path: Path = HUB_CONTENT_FILE) -> dict:
             content = yaml.safe_load(file)
     except (OSError, yaml.YAMLError) as error:
         raise HubContentError(f"{path}: {error}") from error
+    sections = {**SECTIONS, **REGISTERED_SECTIONS}
     found = content.keys() if isinstance(content, dict) else set()
-    missing = [section for section in SECTIONS if section not in found]
-    unknown = [str(section) for section in found if section not in SECTIONS]
+    missing = [section for section in sections if section not in found]
+    unknown = [str(section) for section in found if section not in sections]
     if missing or unknown:
         raise HubContentError(
             f"{path}: sections missing: {', '.join(missing) or 'none'}; "
             f"unknown: {', '.join(unknown) or 'none'}"
         )
-    for section, kind in SECTIONS.items():
+    for section, kind in sections.items():
         if not isinstance(content[section], kind):
             raise HubContentError(f"{path}: {section} is not a {kind.__name__}")
     return content
@@ -157,7 +157,7 @@ def hub_content_load(*, path: Path = HUB_CONTENT_FILE, stdout=None) -> dict[str,
 
 
 def hub_sections_load(content, loaded) -> None:
-    """The hub page and what it shows, then the evaluations and the Preparedness Framework."""
+    """The hub page and what it shows, then the other apps' sections (evaluations)."""
     scraped_on = content["scraped_on"]
     live = {"status": Status.PUBLISHED}
 
@@ -325,120 +325,11 @@ def hub_sections_load(content, loaded) -> None:
             HubFeature.objects.update_or_create(hub=hub, **target, defaults={"position": position})
     loaded("Go deeper cards", HubFeature, len(content["hub_features"]))
 
-    evaluation_content_load(
-        content,
-        ai_models=ai_models,
-        publications=publications,
-        committees=committees,
-        loaded=loaded,
-    )
-
-
-def evaluation_content_load(content, *, ai_models, publications, committees, loaded) -> None:
-    """The evaluation categories, evaluations and metrics, and the Preparedness Framework."""
-    evaluations = metrics = 0
-    category_keys = {"name", "description", "evaluations", "metrics"}
-    for position, item in enumerate(content["evaluation_categories"], start=1):
-        with entry("evaluation_categories", position, item, category_keys):
-            category, _ = EvaluationCategory.objects.update_or_create(
-                slug=slug_for(item["name"]),
-                defaults={
-                    "name": item["name"],
-                    "description": item["description"],
-                    "position": position,
-                },
-            )
-            for evaluation_position, evaluation_item in enumerate(item["evaluations"], start=1):
-                with entry(
-                    "evaluations", evaluation_position, evaluation_item, {"name", "description"}
-                ):
-                    evaluation, _ = Evaluation.objects.update_or_create(
-                        slug=slug_for(evaluation_item["name"]),
-                        defaults={
-                            "category": category,
-                            "name": evaluation_item["name"],
-                            "description": evaluation_item["description"],
-                            "position": evaluation_position,
-                        },
-                    )
-                evaluations += 1
-                metric_keys = {"name", "description", "unit", "direction"}
-                for metric_position, metric in enumerate(item["metrics"], start=1):
-                    with entry("metrics", metric_position, metric, metric_keys):
-                        Metric.objects.update_or_create(
-                            evaluation=evaluation,
-                            name=metric["name"],
-                            defaults={
-                                "description": metric["description"],
-                                "unit": metric["unit"],
-                                "minimum": 0,
-                                "maximum": 1,
-                                "direction": Direction(metric["direction"]),
-                                "position": metric_position,
-                            },
-                        )
-                    metrics += 1
-    loaded("Evaluation categories", EvaluationCategory, len(content["evaluation_categories"]))
-    loaded("Evaluations", Evaluation, evaluations)
-    loaded("Metrics", Metric, metrics)
-
-    risk_categories = Loaded("risk category")
-    levels = Loaded("threshold level")
-    version_keys = {"name", "slug", "released_on", "publication", "scores_mitigation", "summary"}
-    version_keys |= {"tracked", "research", "levels"}
-    for number, item in enumerate(content["framework_versions"], start=1):
-        with entry("framework_versions", number, item, version_keys):
-            slug = item["slug"]
-            version, _ = FrameworkVersion.objects.update_or_create(
-                slug=slug,
-                defaults={
-                    "name": item["name"],
-                    "released_on": item["released_on"],
-                    "publication": publications[item["publication"]]
-                    if "publication" in item
-                    else None,
-                    "summary": item["summary"],
-                    "scores_mitigation": item["scores_mitigation"],
-                },
-            )
-            kinds = [(RiskKind.TRACKED, name) for name in item["tracked"]]
-            kinds += [(RiskKind.RESEARCH, name) for name in item.get("research", [])]
-            for position, (kind, name) in enumerate(kinds, start=1):
-                risk_categories[slug, name], _ = RiskCategory.objects.update_or_create(
-                    version=version,
-                    slug=slug_for(name),
-                    defaults={"name": name, "kind": kind, "position": position},
-                )
-            for rank, level in enumerate(item["levels"]):
-                with entry("levels", rank + 1, level, {"name", "description"}):
-                    levels[slug, level["name"]], _ = ThresholdLevel.objects.update_or_create(
-                        version=version,
-                        slug=slug_for(level["name"]),
-                        defaults={
-                            "name": level["name"],
-                            "rank": rank,
-                            "description": level.get("description", ""),
-                        },
-                    )
-    loaded("Preparedness Framework versions", FrameworkVersion, len(content["framework_versions"]))
-    loaded("Risk categories", RiskCategory, len(risk_categories))
-    loaded("Threshold levels", ThresholdLevel, len(levels))
-
-    determination_keys = {"model", "version", "category", "level", "source", "determined_by"}
-    determination_keys |= {"note"}
-    for number, item in enumerate(content["determinations"], start=1):
-        with entry("determinations", number, item, determination_keys):
-            version = item["version"]
-            Determination.objects.update_or_create(
-                ai_model=ai_models[item["model"]],
-                category=risk_categories[version, item["category"]],
-                defaults={
-                    "level": levels[version, item["level"]],
-                    "source": publications[item["source"]],
-                    "committee": committees[item["determined_by"]]
-                    if "determined_by" in item
-                    else None,
-                    "note": item.get("note", ""),
-                },
-            )
-    loaded("Determinations", Determination, len(content["determinations"]))
+    for load in REGISTERED_LOADERS:
+        load(
+            content,
+            ai_models=ai_models,
+            publications=publications,
+            committees=committees,
+            loaded=loaded,
+        )

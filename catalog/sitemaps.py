@@ -9,7 +9,6 @@ from catalog.models import (
     AIModel,
     Committee,
     Conversation,
-    Evaluation,
     Person,
     Practice,
     Publication,
@@ -79,17 +78,15 @@ PAGE_LISTS = [
     "person_list",
     "conversation_list",
     "stage_list",
-    "evaluation_list",
 ]
 
 
 class PageSitemap(Sitemap):
-    """The hub, the indexes, people, the lifecycle and the evaluations: pages without a status
-    of their own."""
+    """The hub, the indexes, people and the lifecycle: pages without a status of their own."""
 
     def items(self):
         pages = [reverse(f"catalog:{name}") for name in PAGE_LISTS]
-        for model in (Person, Practice, Evaluation):
+        for model in (Person, Practice):
             pages += [
                 item.get_absolute_url() for item in model.objects.only("slug").order_by("slug")
             ]
@@ -109,14 +106,12 @@ SECTIONS = {
 }
 
 
-def sections():
-    """This request's sitemap sections."""
-    return {name: section() for name, section in SECTIONS.items()}
+def sitemap_index(request, sections):
+    """The index of `sections` (name: Sitemap class), made afresh for this request."""
+    sitemaps = {name: section() for name, section in sections.items()}
+    return sitemaps_views.index(request, sitemaps, sitemap_url_name="sitemap_section")
 
 
-def sitemap_index(request):
-    return sitemaps_views.index(request, sections(), sitemap_url_name="catalog:sitemap_section")
-
-
-def sitemap(request, section):
-    return sitemaps_views.sitemap(request, sections(), section=section)
+def sitemap(request, section, sections):
+    sitemaps = {name: sitemap() for name, sitemap in sections.items()}
+    return sitemaps_views.sitemap(request, sitemaps, section=section)

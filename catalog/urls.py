@@ -1,23 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import path
 from django.views.generic import TemplateView
 
-from catalog import feeds, sitemaps, views
-from catalog.tables import FILE_FORMATS
-
-
-class FileFormatConverter:
-    """The end of a download's address: results.csv or results.json."""
-
-    regex = "|".join(FILE_FORMATS)
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(FileFormatConverter, "file_format")
+from catalog import feeds, views
 
 app_name = "catalog"
 
@@ -40,41 +24,6 @@ urlpatterns = [
     path("models/<slug:slug>/feed.rss", feeds.AIModelPublicationFeed(), name="model_feed_rss"),
     path(
         "models/<slug:slug>/feed.atom", feeds.AtomAIModelPublicationFeed(), name="model_feed_atom"
-    ),
-    path(
-        "models/<slug:slug>/results.<file_format:file_format>",
-        views.AIModelResultsDownloadView.as_view(),
-        name="model_results_download",
-    ),
-    path(
-        "models/<slug:slug>/determinations.<file_format:file_format>",
-        views.AIModelDeterminationsDownloadView.as_view(),
-        name="model_determinations_download",
-    ),
-    path("evaluations/", views.EvaluationListView.as_view(), name="evaluation_list"),
-    path(
-        "evaluations/results.<file_format:file_format>",
-        views.ResultsDownloadView.as_view(),
-        name="results_download",
-    ),
-    path(
-        "evaluations/preparedness.<file_format:file_format>",
-        views.DeterminationsDownloadView.as_view(),
-        name="determinations_download",
-    ),
-    path("evaluations/compare/", views.EvaluationCompareView.as_view(), name="evaluation_compare"),
-    path(
-        "evaluations/compare/results.<file_format:file_format>",
-        views.ComparisonDownloadView.as_view(),
-        name="comparison_download",
-    ),
-    path(
-        "evaluations/<slug:slug>/", views.EvaluationDetailView.as_view(), name="evaluation_detail"
-    ),
-    path(
-        "evaluations/<slug:slug>/results.<file_format:file_format>",
-        views.EvaluationResultsDownloadView.as_view(),
-        name="evaluation_results_download",
     ),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
@@ -99,8 +48,6 @@ urlpatterns = [
     path("lifecycle/<slug:slug>/", views.StageDetailView.as_view(), name="stage_detail"),
     path("feeds/publications.rss", feeds.PublicationFeed(), name="feed_rss"),
     path("feeds/publications.atom", feeds.AtomPublicationFeed(), name="feed_atom"),
-    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
-    path("sitemap-<section>.xml", sitemaps.sitemap, name="sitemap_section"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

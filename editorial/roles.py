@@ -13,6 +13,8 @@ from editorial.models import Publishable
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
 ACTIONS = ("add", "change", "delete", "view")
+# The apps whose models Editors see and Publishers manage.
+CONTENT_APPS = ("catalog", "evaluations")
 
 # Rows edited on a publishable item's own page (its inlines); they follow their item's status.
 ITEM_PARTS = ["aimodelalias", "modellineage", "membership"]
@@ -58,11 +60,17 @@ def publish_permissions_post_migrate(sender, apps=global_apps, using=DEFAULT_DB_
 
 def role_permissions(apps) -> dict[str, set[tuple[str, str]]]:
     """Each group's permissions as (app label, codename)."""
-    catalog = [model._meta.model_name for model in apps.get_app_config("catalog").get_models()]
+    # Read from the models, not the app configs: in a migration's state, evaluations' models may
+    # still be labelled catalog, as they were before they moved.
+    content = [
+        (model._meta.app_label, model._meta.model_name)
+        for model in apps.get_models()
+        if model._meta.app_label in CONTENT_APPS
+    ]
     publishable = [
         (model._meta.app_label, model._meta.model_name) for model in publishable_models(apps)
     ]
-    editors = {("catalog", f"view_{name}") for name in catalog}
+    editors = {(app_label, f"view_{name}") for app_label, name in content}
     editors |= {(label, f"{action}_{name}") for label, name in publishable for action in ACTIONS}
     editors |= {("catalog", f"{action}_{name}") for name in ITEM_PARTS for action in ACTIONS}
     # People have no status of their own: editors add and correct them, publishers remove them.
@@ -71,7 +79,9 @@ def role_permissions(apps) -> dict[str, set[tuple[str, str]]]:
     editors |= {("editorial", "view_redirect")}
 
     publishers = set(editors)
-    publishers |= {("catalog", f"{action}_{name}") for name in catalog for action in ACTIONS}
+    publishers |= {
+        (app_label, f"{action}_{name}") for app_label, name in content for action in ACTIONS
+    }
     publishers |= {(label, publish_codename(name)) for label, name in publishable}
     publishers |= {
         ("editorial", f"{action}_{name}")

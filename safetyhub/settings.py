@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "uploads",
     # Full-text search over catalog's publications: the index, its upkeep, the search page.
     "search",
+    # Safety evaluations: results, Preparedness determinations, their pages and downloads.
+    "evaluations",
     # The workflow around catalog's content (roles, previews, redirects); history by reversion.
     "editorial",
     "reversion",
@@ -175,7 +177,7 @@ else:
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 # The apps whose rows appear on public pages: saving or deleting any of their rows, or linking
 # two, retires every cached page.
-PAGE_CACHE_CONTENT_APPS = ["catalog", "editorial"]
+PAGE_CACHE_CONTENT_APPS = ["catalog", "evaluations", "editorial"]
 
 # How long a preview link (a draft shown to a reviewer without an account) keeps working.
 PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)

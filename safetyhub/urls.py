@@ -5,6 +5,9 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from catalog import sitemaps as catalog_sitemaps
+from evaluations import sitemaps as evaluations_sitemaps
+
 admin.site.site_header = "Safety Hub administration"
 admin.site.site_title = "Safety Hub admin"
 
@@ -18,6 +21,10 @@ class FaviconView(RedirectView):
         return static_url("img/favicon.svg")
 
 
+# Each app's sitemap sections, in one index.
+SITEMAPS = {"sections": {**catalog_sitemaps.SECTIONS, **evaluations_sitemaps.SECTIONS}}
+
+
 urlpatterns = [
     # Before the admin: editorial's Markdown preview lives under /admin/ too.
     path("", include("editorial.urls")),
@@ -25,6 +32,9 @@ urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
     path("", include("search.urls")),
     path("", include("catalog.urls")),
+    path("", include("evaluations.urls")),
+    path("sitemap.xml", catalog_sitemaps.sitemap_index, SITEMAPS, name="sitemap"),
+    path("sitemap-<section>.xml", catalog_sitemaps.sitemap, SITEMAPS, name="sitemap_section"),
 ]
 
 if settings.DEBUG:

@@ -11,18 +11,8 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
-from catalog.models import (
-    AIModel,
-    Direction,
-    Evaluation,
-    EvaluationCategory,
-    HubPage,
-    Kind,
-    Publication,
-    Result,
-    Status,
-    Topic,
-)
+from catalog.models import AIModel, HubPage, Kind, Publication, Status, Topic
+from evaluations.models import Direction, Evaluation, EvaluationCategory, Result
 from pagecache.generation import generation_end
 from search.engine import search_index_update
 

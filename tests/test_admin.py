@@ -17,29 +17,31 @@ from catalog.models import (
     AIModelAlias,
     Committee,
     Conversation,
-    Determination,
-    Evaluation,
-    EvaluationCategory,
-    FrameworkVersion,
     HubFeature,
     HubPage,
     Kind,
     Label,
     Membership,
-    Metric,
     ModelLineage,
     Person,
     Practice,
     Publication,
-    Result,
-    RiskCategory,
     Stage,
     Status,
-    ThresholdLevel,
     Topic,
 )
 from editorial.models import PreviewLink, Redirect
 from editorial.previews import preview_link_create
+from evaluations.models import (
+    Determination,
+    Evaluation,
+    EvaluationCategory,
+    FrameworkVersion,
+    Metric,
+    Result,
+    RiskCategory,
+    ThresholdLevel,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from catalog.demo_content import hub_content_load
-from catalog.models import Determination, Direction, Metric, Result
-from catalog.tables import (
+from evaluations.models import Determination, Direction, Metric, Result
+from evaluations.tables import (
     DETERMINATION_COLUMNS,
     RESULT_COLUMNS,
     ResultImportError,
@@ -253,7 +253,7 @@ def test_the_sample_file_imports_into_the_demo_content():
 
 
 def import_url():
-    return reverse("admin:catalog_result_import")
+    return reverse("admin:evaluations_result_import")
 
 
 def upload(text, name="results.csv"):
@@ -263,7 +263,7 @@ def upload(text, name="results.csv"):
 def test_admin_import_saves_a_valid_file_and_says_so(admin_client, catalog):
     response = admin_client.post(import_url(), {"file": upload(HEADER + VALID_ROWS)}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("admin:catalog_result_changelist")
+    assert response.redirect_chain[-1][0] == reverse("admin:evaluations_result_changelist")
     assert "Imported 5 results: 5 new, 0 updated, 0 unchanged." in response.content.decode()
     assert Result.objects.count() == 5
 
@@ -289,7 +289,7 @@ def test_admin_import_refuses_a_file_that_is_not_utf8(admin_client, catalog):
 
 
 def test_admin_import_is_linked_from_the_results_list(admin_client, catalog):
-    response = admin_client.get(reverse("admin:catalog_result_changelist"))
+    response = admin_client.get(reverse("admin:evaluations_result_changelist"))
 
     assert f'href="{import_url()}"' in response.content.decode()
     assert admin_client.get(import_url()).status_code == 200
@@ -308,7 +308,7 @@ def test_admin_import_needs_permission_to_add_and_change_results(client, catalog
 
 def admin_export(admin_client, model_name, file_format, queryset):
     return admin_client.post(
-        reverse(f"admin:catalog_{model_name}_changelist"),
+        reverse(f"admin:evaluations_{model_name}_changelist"),
         {
             "action": f"export_{file_format}",
             "_selected_action": [str(pk) for pk in queryset.values_list("pk", flat=True)],

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from catalog.models import (
+from evaluations.models import (
     Determination,
     Evaluation,
     FrameworkVersion,

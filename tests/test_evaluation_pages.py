@@ -12,10 +12,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from catalog.charts import PLOT_WIDTH
-from catalog.models import (
-    AIModel,
-    Committee,
+from catalog.models import AIModel, Committee, Status
+from evaluations.charts import PLOT_WIDTH
+from evaluations.models import (
     Determination,
     Direction,
     EvaluationCategory,
@@ -23,10 +22,9 @@ from catalog.models import (
     Result,
     RiskCategory,
     RiskKind,
-    Status,
     ThresholdLevel,
 )
-from catalog.tables import DETERMINATION_COLUMNS, RESULT_COLUMNS
+from evaluations.tables import DETERMINATION_COLUMNS, RESULT_COLUMNS
 from tests.factories import make_evaluation, make_model, make_publication, make_result
 
 pytestmark = pytest.mark.django_db

@@ -14,24 +14,26 @@ from catalog.models import (
     AIModelAlias,
     Committee,
     Conversation,
-    Determination,
-    Direction,
-    EvaluationCategory,
-    FrameworkVersion,
     HubFeature,
     HubPage,
     Kind,
     Label,
-    Metric,
     ModelLineage,
     Practice,
     Publication,
     Relation,
-    Result,
-    RiskKind,
     Stage,
     Status,
     Topic,
+)
+from evaluations.models import (
+    Determination,
+    Direction,
+    EvaluationCategory,
+    FrameworkVersion,
+    Metric,
+    Result,
+    RiskKind,
 )
 from tests.factories import make_publication, make_topic
 

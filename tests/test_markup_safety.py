@@ -19,19 +19,16 @@ from catalog.models import (
     AIModelAlias,
     Committee,
     Conversation,
-    Determination,
-    FrameworkVersion,
     HubPage,
     Membership,
     ModelLineage,
     Person,
     Practice,
-    RiskCategory,
     Stage,
     Status,
-    ThresholdLevel,
 )
 from editorial.markup import render_markdown
+from evaluations.models import Determination, FrameworkVersion, RiskCategory, ThresholdLevel
 from tests.factories import (
     make_evaluation,
     make_hub_page,

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.synthetic import synthetic_content_generate
-from catalog.models import Direction, Publication, Status
-from catalog.tables import results_import
+from catalog.models import Publication, Status
+from evaluations.models import Direction
+from evaluations.tables import results_import
 from pagecache.generation import generation_current, generation_end
 from pagecache.models import Generation
 from tests.factories import make_evaluation, make_model, make_publication

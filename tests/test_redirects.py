@@ -8,8 +8,6 @@ from catalog.models import (
     AIModel,
     Committee,
     Conversation,
-    Evaluation,
-    EvaluationCategory,
     Person,
     Practice,
     Publication,
@@ -18,6 +16,7 @@ from catalog.models import (
     Topic,
 )
 from editorial.models import Redirect
+from evaluations.models import Evaluation, EvaluationCategory
 from tests.admin_forms import form_data
 from tests.factories import make_model, make_publication, make_topic
 

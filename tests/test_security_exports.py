@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import (
-    Committee,
+from catalog.models import Committee, Status
+from evaluations.models import (
     Determination,
     Direction,
     Evaluation,
@@ -25,10 +25,9 @@ from catalog.models import (
     Metric,
     Result,
     RiskCategory,
-    Status,
     ThresholdLevel,
 )
-from catalog.tables import results_import
+from evaluations.tables import results_import
 from tests.factories import make_evaluation, make_model, make_publication, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +140,7 @@ def import_rows(admin_client, rows):
     text = io.StringIO()
     csv.writer(text).writerows([[*header, "note"], *rows])
     upload = SimpleUploadedFile("results.csv", text.getvalue().encode())
-    response = admin_client.post(reverse("admin:catalog_result_import"), {"file": upload})
+    response = admin_client.post(reverse("admin:evaluations_result_import"), {"file": upload})
     assert response.status_code == 302, response.content.decode()
 
 
@@ -226,7 +225,7 @@ EXPORTED_TABLES = [
 
 def admin_export(admin_client, model, file_format):
     return admin_client.post(
-        reverse(f"admin:catalog_{model._meta.model_name}_changelist"),
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
         {
             "action": f"export_{file_format}",
             "_selected_action": [str(pk) for pk in model.objects.values_list("pk", flat=True)],

@@ -20,18 +20,15 @@ from reversion.models import Revision, Version
 from catalog.models import (
     AIModel,
     Committee,
-    Determination,
-    FrameworkVersion,
     HubFeature,
     HubPage,
     ModelLineage,
     Publication,
     Relation,
-    RiskCategory,
     Status,
-    ThresholdLevel,
     Topic,
 )
+from evaluations.models import Determination, FrameworkVersion, RiskCategory, ThresholdLevel
 from pagecache.models import Generation
 from tests.admin_forms import form_data
 from tests.factories import (

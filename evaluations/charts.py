@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from catalog.models import value_text
+from evaluations.models import value_text
 
 # Units of the SVG's viewBox; the chart scales to the width of its container.
 WIDTH = 400

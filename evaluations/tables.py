@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
 
-from catalog.models import AIModel, Evaluation, Metric, Publication, Result, value_text
+from catalog.models import AIModel, Publication
+from evaluations.models import Evaluation, Metric, Result, value_text
 from pagecache.generation import generation_end
 
 # The columns of every results file, in this order. Import needs the key columns and reads

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.tables import RESULT_COLUMNS, ResultImportError, results_import
+from evaluations.tables import RESULT_COLUMNS, ResultImportError, results_import
 
 BAR_WIDTH = 30
 SHOWN_PROBLEMS = 50
