@@ -449,5 +449,3 @@ class PracticeDetailView(PublicationPagesMixin, StrictQueryMixin, DetailView):
 
     def get_publications(self):
         return self.object.publications.live()
-
-

@@ -110,7 +110,9 @@ def object_rows(queryset) -> tuple[list[str], list[dict]]:
     fields = queryset.model._meta.concrete_fields
     relations = [field.name for field in fields if field.is_relation]
     rows = []
-    for item in queryset.select_related(*relations):
+    if relations:  # select_related() with no fields would follow every relation
+        queryset = queryset.select_related(*relations)
+    for item in queryset:
         row = {}
         for field in fields:
             value = getattr(item, field.name)
