@@ -183,7 +183,10 @@ def comparison_sites():
         search_fields = PublicationAdmin.search_fields
 
     class UntunedAdmin(admin.ModelAdmin):
-        list_display = PublicationAdmin.list_display
+        # The status as a plain column: the badge is the workflow mixin's.
+        list_display = [
+            "status" if name == "status_badge" else name for name in PublicationAdmin.list_display
+        ]
         list_filter = ["status", "kind", "label", "ai_models", "topics"]
         search_fields = PublicationAdmin.search_fields
         date_hierarchy = PublicationAdmin.date_hierarchy
