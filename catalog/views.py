@@ -342,8 +342,8 @@ class AIModelDetailView(PublicationPagesMixin, LiveOrPreviewMixin, StrictQueryMi
             based_on=[step for step in lineage if step.model_id == model.pk],
             derived=[step for step in lineage if step.source_id == model.pk],
             topics=Topic.objects.live()
-            .filter(publications__in=model.publications.live())
-            .distinct(),
+            .filter(Exists(model.publications.live().filter(topics=OuterRef("pk"))))
+            .defer("body", "body_html"),
             results=model.results.live().as_table(),
             determinations=model.determinations.live().as_table(),
             **kwargs,

@@ -201,6 +201,23 @@ def test_a_model_page_lists_the_live_topics_of_its_live_publications(client):
     assert "Draft topic" not in html and "Unlinked topic" not in html
 
 
+def test_a_model_page_lists_a_topic_once_however_many_of_its_publications_carry_it(client):
+    model, other_model = make_model(slug="the-model"), make_model(slug="other-model")
+    shared, elsewhere = make_topic(name="Shared topic"), make_topic(name="Elsewhere topic")
+    for _ in range(3):
+        publication = make_publication()
+        publication.ai_models.add(model)
+        publication.topics.add(shared)
+    other = make_publication()
+    other.ai_models.add(other_model)
+    other.topics.add(elsewhere)
+
+    html = client.get("/models/the-model/").content.decode()
+
+    assert html.count(">Shared topic</a>") == 1
+    assert "Elsewhere topic" not in html
+
+
 def test_the_model_index_lists_live_families_with_their_live_members_in_release_order(client):
     now = timezone.now()
     gpt5 = make_model(name="GPT-5", slug="gpt-5", release_date=now.date() - timedelta(days=90))
