@@ -78,3 +78,14 @@ def form_data(response, form_id, **changes):
     for name, value in changes.items():
         data[name] = value if isinstance(value, list) else [value]
     return data
+
+
+def management_form_data(response) -> dict:
+    """The inline formsets' management fields as the change form renders them, to post back."""
+    data = {}
+    for inline_formset in response.context["inline_admin_formsets"]:
+        management_form = inline_formset.formset.management_form
+        for name, field in management_form.fields.items():
+            value = management_form.initial.get(name, field.initial)
+            data[management_form.add_prefix(name)] = "" if value is None else value
+    return data

@@ -42,6 +42,7 @@ from evaluations.models import (
     RiskCategory,
     ThresholdLevel,
 )
+from tests.admin_forms import management_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -113,17 +114,6 @@ def add_publications(count, *, start=0, ai_models, topics, parent):
         for number, publication in enumerate(publications)
         for step in (0, 1)
     )
-
-
-def management_form_data(response):
-    """The inline formsets' management fields as the form renders them, to post back."""
-    data = {}
-    for inline_formset in response.context["inline_admin_formsets"]:
-        management_form = inline_formset.formset.management_form
-        for name, field in management_form.fields.items():
-            value = management_form.initial.get(name, field.initial)
-            data[management_form.add_prefix(name)] = "" if value is None else value
-    return data
 
 
 def result_titles(response):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Kind, Label, Publication, Status
+from tests.admin_forms import management_form_data
 from tests.factories import make_pdf, make_publication
 from uploads.documents import pdf_check
 
@@ -75,7 +76,7 @@ def admin_url(view, *args):
 
 
 def publication_form(admin_client, url, **fields):
-    data = {
+    return {
         "title": "GPT-5 System Card",
         "slug": "gpt-5-system-card",
         "kind": Kind.SYSTEM_CARD,
@@ -88,13 +89,8 @@ def publication_form(admin_client, url, **fields):
         "external_url": "",
         "cover_alt": "",
         **fields,
+        **management_form_data(admin_client.get(url)),
     }
-    for inline_formset in admin_client.get(url).context["inline_admin_formsets"]:
-        management_form = inline_formset.formset.management_form
-        for name, field in management_form.fields.items():
-            value = management_form.initial.get(name, field.initial)
-            data[management_form.add_prefix(name)] = "" if value is None else value
-    return data
 
 
 def test_admin_refuses_a_renamed_html_file_and_keeps_the_rest_of_the_form(admin_client):

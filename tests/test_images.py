@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import ExifTags, Image
 
 from catalog.models import Conversation, Kind, Label, Person, Publication, Status
+from tests.admin_forms import management_form_data
 from tests.factories import make_image, make_png_header, make_publication
 from uploads.images import image_open, rendition_widths
 
@@ -151,16 +152,6 @@ def admin_url(model, view, *args):
     return reverse(f"admin:catalog_{model._meta.model_name}_{view}", args=args)
 
 
-def inline_management_data(response):
-    data = {}
-    for inline_formset in response.context["inline_admin_formsets"]:
-        management_form = inline_formset.formset.management_form
-        for name, field in management_form.fields.items():
-            value = management_form.initial.get(name, field.initial)
-            data[management_form.add_prefix(name)] = "" if value is None else value
-    return data
-
-
 def publication_form(admin_client, url, **fields):
     return {
         "title": "GPT-5-Codex addendum, with a cover",
@@ -174,7 +165,7 @@ def publication_form(admin_client, url, **fields):
         "body": "",
         "external_url": "",
         "cover_alt": "A diagram of the evaluation pipeline",
-        **inline_management_data(admin_client.get(url)),
+        **management_form_data(admin_client.get(url)),
         **fields,
     }
 

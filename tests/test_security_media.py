@@ -27,6 +27,7 @@ from pypdf.generic import (
 
 from catalog.models import Kind, Label, Person, Publication, Status
 from editorial.previews import preview_link_create, preview_link_revoke
+from tests.admin_forms import management_form_data
 from tests.factories import make_image, make_pdf, make_png_header, make_publication
 from uploads.documents import pdf_check
 from uploads.images import RENDITION_MAX_SIDE, image_open
@@ -46,7 +47,7 @@ def admin_url(model, view, *args):
 
 
 def publication_form(admin_client, url, **fields):
-    data = {
+    return {
         "title": "A very tall chart",
         "slug": "a-very-tall-chart",
         "kind": Kind.RESEARCH,
@@ -59,13 +60,8 @@ def publication_form(admin_client, url, **fields):
         "external_url": "",
         "cover_alt": "A strip of bars, one per evaluation",
         **fields,
+        **management_form_data(admin_client.get(url)),
     }
-    for inline_formset in admin_client.get(url).context["inline_admin_formsets"]:
-        management_form = inline_formset.formset.management_form
-        for name, field in management_form.fields.items():
-            value = management_form.initial.get(name, field.initial)
-            data[management_form.add_prefix(name)] = "" if value is None else value
-    return data
 
 
 # Images no rendition format can hold whole.
