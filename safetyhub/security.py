@@ -69,11 +69,11 @@ class BrowserFeaturesMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.permissions_policy = ", ".join(f"{name}=()" for name in settings.PERMISSIONS_DENIED)
 
     def __call__(self, request):
         response = self.get_response(request)
-        denied = ", ".join(f"{name}=()" for name in settings.PERMISSIONS_DENIED)
-        response.headers.setdefault("Permissions-Policy", denied)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
 
