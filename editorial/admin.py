@@ -53,8 +53,8 @@ from editorial.history import (
 )
 from editorial.models import Draft, DraftState, PreviewLink, Publishable, Redirect, Status
 from editorial.previews import preview_link_create, preview_link_revoke
-from editorial.views import draft_preview_response
 from editorial.redirects import redirect_record
+from editorial.views import draft_preview_response
 from editorial.workflow import (
     EDITABLE_STATUSES,
     State,

@@ -7,10 +7,10 @@ Forms are posted as the admin renders them (tests/admin_forms.py).
 import pytest
 from django.urls import reverse
 
-from catalog.models import Publication, Status
+from catalog.models import Status
 from editorial.models import Draft, DraftState
 from tests.admin_forms import form_data
-from tests.factories import make_model, make_publication, make_topic
+from tests.factories import make_publication
 
 
 def errors(response):
