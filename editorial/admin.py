@@ -65,6 +65,9 @@ from editorial.workflow import (
     state_description,
 )
 
+# The admin's index shows the dashboard (editorial/dashboard.py) above the list of models.
+admin.site.index_template = "admin/editorial/index.html"
+
 # Large enough for any real selection, small enough to read.
 CONFIRMATION_LISTED = 100
 
@@ -732,7 +735,12 @@ class WorkflowMixin:
         context["show_preview_link_button"] = (
             request.user.has_perm("editorial.add_previewlink")
             and not context.get("is_popup")
-            and (obj is None or not workflow.is_live(obj) or draftable)
+            and (
+                obj is None
+                or not workflow.is_live(obj)
+                or draft is not None
+                or getattr(request, "editorial_drafting", False)
+            )
         )
         context["editorial_draft"] = draft
         context["editorial_drafting"] = getattr(request, "editorial_drafting", False)
@@ -781,7 +789,8 @@ class WorkflowMixin:
         if not is_draftable(obj):
             return False
         return not self.has_publish_permission(request) or bool(
-            {"_save_draft", "_send_draft"} & request.POST.keys()
+            # A preview link to a live item is for its draft.
+            {"_save_draft", "_send_draft", "_preview_link"} & request.POST.keys()
         )
 
     def save_related(self, request, form, formsets, change):

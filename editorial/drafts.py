@@ -74,6 +74,7 @@ def draft_version(draft: Draft) -> Version:
 def state_versions(obj) -> list[Version]:
     """The item and the rows edited on its page as they are in the database now, serialized as
     django-reversion does, in unsaved versions."""
+    obj = type(obj)._base_manager.get(pk=obj.pk)  # not what a form's queryset prefetched
     rows = [obj]
     for name, _ in follow_relations(type(obj)):
         rows.extend(getattr(obj, name).all())
