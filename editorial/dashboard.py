@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField, Count, Q
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 from reversion.models import Version
 
 from editorial.models import Draft, DraftState, Publishable, Status
@@ -83,7 +84,7 @@ def dashboard(request, site) -> list[Section]:
     by_content_type = {ContentType.objects.get_for_model(model).pk: model for model, _ in models}
 
     for model, _ in models:
-        kind = str(model._meta.verbose_name).capitalize()
+        kind = capfirst(model._meta.verbose_name)
         mine_ids = Version.objects.get_for_model(model).filter(revision__user=user)
         mine_ids = mine_ids.annotate(item=Cast("object_id", BigIntegerField())).values("item")
         mine_condition = Q(status=Status.DRAFT, pk__in=mine_ids)
@@ -133,10 +134,10 @@ def dashboard(request, site) -> list[Section]:
         model = by_content_type[draft.content_type_id]
         row = Row(
             str(draft.target),
-            str(model._meta.verbose_name).capitalize(),
+            capfirst(model._meta.verbose_name),
             change_url(site, draft.target),
             draft.created_at,
-            "draft changes to the published item, saved",
+            "draft changes to the live item",
         )
         if draft.created_by_id == user.pk:
             mine.count += 1

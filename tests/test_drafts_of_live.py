@@ -467,3 +467,109 @@ def test_the_diff_escapes_hostile_text(editor_client, publisher_client):
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+# The dashboard on the admin's index.
+
+
+def dashboard(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    return {section.key: section for section in response.context["sections"]}
+
+
+def labels(section):
+    return [row.label for row in section.rows]
+
+
+def test_the_dashboard_shows_a_publisher_what_is_in_review(editor_client, publisher_client):
+    now = timezone.now()
+    make_publication(title="Waiting card", status=Status.REVIEW)
+    make_topic(name="Waiting topic", status=Status.REVIEW)
+    live = make_publication(title="Live card", published_at=now - timedelta(hours=1))
+    make_publication(title="Later card", published_at=now + timedelta(days=2))
+    make_publication(title="Draft card", status=Status.DRAFT)
+    save_draft(editor_client, live, {"_send_draft": "1"}, summary="Draft words.")
+
+    sections = dashboard(publisher_client)
+
+    assert sections["review"].count == 3
+    assert set(labels(sections["review"])) == {"Waiting card", "Waiting topic", "Live card"}
+    assert sections["scheduled"].count == 1
+    assert labels(sections["scheduled"]) == ["Later card"]
+    assert sections["scheduled"].rows[0].when > now
+    assert labels(sections["recent"])[0] == "Live card"
+    html = publisher_client.get(reverse("admin:index")).content.decode()
+    assert 'In review <span class="count">(3)</span>' in html
+    assert f'href="{admin_url(Publication, "change", live.pk)}"' in html
+
+
+def test_the_dashboard_shows_an_editor_their_drafts_and_no_review_queue(
+    editor_client, publisher_client, editor
+):
+    live = make_publication(title="Live card")
+    save_draft(editor_client, live, summary="My draft words.")
+    others = make_publication(title="Someone else's card")
+    save_draft(publisher_client, others, {"_save_draft": "1"}, summary="Not mine.")
+    response = editor_client.post(
+        admin_url(Publication, "add"),
+        form_data(
+            editor_client.get(admin_url(Publication, "add")),
+            "publication_form",
+            title="New card",
+            slug="new-card",
+            summary="S.",
+        ),
+    )
+    assert response.status_code == 302, errors(response)
+    make_publication(title="Nobody's draft", status=Status.DRAFT)
+
+    sections = dashboard(editor_client)
+
+    assert "review" not in sections
+    assert set(labels(sections["mine"])) == {"Live card", "New card"}
+    assert sections["mine"].count == 2
+
+
+def test_the_dashboard_counts_only_the_types_a_user_may_see(django_user_model):
+    make_topic(name="Seen topic")
+    make_publication(title="Unseen card")
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_topic"))
+    client = Client()
+    client.force_login(viewer)
+
+    sections = dashboard(client)
+
+    assert labels(sections["recent"]) == ["Seen topic"]
+    assert sections["recent"].count == 1
+    assert "review" not in sections
+
+
+def test_the_dashboards_queries_do_not_grow_with_the_content(
+    editor_client, publisher_client, django_assert_max_num_queries
+):
+    def fill(number):
+        for index in range(number):
+            for status in (Status.REVIEW, Status.DRAFT, Status.PUBLISHED):
+                make_publication(title=f"Card {status} {number} {index}", status=status)
+            make_model(name=f"m{number}-{index}", status=Status.REVIEW)
+            make_topic(name=f"t{number}-{index}", published_at=timezone.now() + timedelta(days=1))
+            live = make_publication(title=f"Drafted {number} {index}")
+            save_draft(editor_client, live, {"_send_draft": "1"}, summary="Words.")
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        publisher_client.get(reverse("admin:index"))
+        with CaptureQueriesContext(connection) as queries:
+            dashboard(publisher_client)
+        return len(queries)
+
+    fill(1)
+    few = count()
+    fill(12)
+
+    assert count() == few
+    assert few <= 40, few
