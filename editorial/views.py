@@ -96,6 +96,13 @@ def preview_link_document(request, token):
         view = preview_page(target.get_document_url(), link)
     if view is None:
         raise Http404("This preview link shows no document.")
+    draft = draft_open(target)
+    if draft is not None:  # the draft's document, which may be a new one
+        with draft_shown(draft) as shown:
+            view = preview_page(shown.get_document_url(), link) if shown.document else None
+            if view is None:
+                raise Http404("The draft has no document.")
+            return private(view(request))
     if is_live(target):
         return private(redirect(target.get_document_url()))
     return private(view(request))
