@@ -98,9 +98,12 @@ class LiveOrPreviewMixin:
         return queryset.live()
 
     def get_context_data(self, **kwargs):
-        if not is_live(self.object):
+        # editorial's preview of draft changes to a published item says so.
+        draft_preview = getattr(self.request, "draft_preview", None)
+        if draft_preview or not is_live(self.object):
             kwargs.update(
-                preview_state=state_description(self.object), preview_link=self.preview_link
+                preview_state=draft_preview or state_description(self.object),
+                preview_link=self.preview_link,
             )
         return super().get_context_data(**kwargs)
 
