@@ -170,7 +170,7 @@ class EditorialAdmin(VersionAdmin):
     markdown_fields = ()
 
     class Media:
-        css = {"all": ["editorial/admin.css"]}
+        css = {"all": ["editorial/admin.css", "editorial/lists.css"]}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

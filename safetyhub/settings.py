@@ -212,6 +212,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = False
 USE_TZ = True
+# One way to write dates across the admin and the site ("5 Dec 2026", "5 Dec 2026, 14:30 UTC",
+# as editorial.workflow.moment writes them): safetyhub/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["safetyhub.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")

@@ -8,8 +8,11 @@ from django.views.generic import RedirectView
 from catalog import sitemaps as catalog_sitemaps
 from evaluations import sitemaps as evaluations_sitemaps
 
-admin.site.site_header = "Safety Hub administration"
-admin.site.site_title = "Safety Hub admin"
+admin.site.site_header = "Safety Hub"
+admin.site.site_title = "Safety Hub"
+admin.site.index_title = "Safety Hub: site administration"
+# The lists get the whole width of a laptop's screen; the index and breadcrumbs navigate.
+admin.site.enable_nav_sidebar = False
 
 
 class FaviconView(RedirectView):
