@@ -28,6 +28,7 @@ from catalog.models import (
     Topic,
 )
 from editorial.admin import EditorialAdmin, StatusFilter, WorkflowMixin
+from uploads.staging import staged_uploads_form
 
 PUBLISHING = ("Publishing", {"fields": ["status", "published_at"]})
 
@@ -56,6 +57,11 @@ class CatalogAdmin(EditorialAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return autocomplete_ranked(request, queryset, search_term, self), may_have_duplicates
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A chosen file survives a refused save: kept, for this user, until the next submit."""
+        form = super().get_form(request, obj, change, **kwargs)
+        return staged_uploads_form(form, user=request.user)
 
 
 def autocomplete_ranked(request, queryset, search_term, model_admin):
