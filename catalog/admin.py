@@ -202,6 +202,17 @@ class TopicFilter(RelatedSlugFilter):
     lookup = "topics__slug"
 
 
+class OrderedInline:
+    """Rows in an order of the editor's: dragged by a handle, or moved with Move up and Move
+    down buttons from the keyboard; the position numbers follow (catalog/ordering.js) and stay
+    editable."""
+
+    classes = ["ordered"]
+
+    class Media:
+        js = ["catalog/ordering.js"]
+
+
 class AddendumInline(admin.TabularInline):
     """A system card's addenda, to see and open from the card; they are edited on their own."""
 
@@ -358,7 +369,7 @@ class TopicAdmin(PublishableAdmin):
     markdown_fields = ["body"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(OrderedInline, admin.TabularInline):
     model = Membership
     fields = ["person", "role", "term_start", "term_end", "position"]
     autocomplete_fields = ["person"]
@@ -393,7 +404,7 @@ class PersonAdmin(CatalogAdmin):
     ]
 
 
-class PracticeInline(admin.TabularInline):
+class PracticeInline(OrderedInline, admin.TabularInline):
     model = Practice
     fields = ["name", "slug", "position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -435,7 +446,7 @@ class ConversationAdmin(PublishableAdmin):
     ]
 
 
-class HubFeatureInline(admin.TabularInline):
+class HubFeatureInline(OrderedInline, admin.TabularInline):
     model = HubFeature
     fields = ["position", "publication", "committee"]
     autocomplete_fields = ["publication", "committee"]

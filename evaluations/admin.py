@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from catalog.admin import CatalogAdmin
+from catalog.admin import CatalogAdmin, OrderedInline
 from evaluations.models import (
     Determination,
     Evaluation,
@@ -70,7 +70,7 @@ class EvaluationCategoryAdmin(TableExportAdmin):
     fields = ["name", "slug", "description", "position"]
 
 
-class MetricInline(admin.TabularInline):
+class MetricInline(OrderedInline, admin.TabularInline):
     model = Metric
     fields = ["name", "description", "unit", "minimum", "maximum", "direction", "position"]
     extra = 0
@@ -231,7 +231,7 @@ class ResultAdmin(TableExportAdmin):
         return TemplateResponse(request, "admin/evaluations/result/import.html", context)
 
 
-class RiskCategoryInline(admin.TabularInline):
+class RiskCategoryInline(OrderedInline, admin.TabularInline):
     model = RiskCategory
     fields = ["name", "slug", "kind", "position"]
     prepopulated_fields = {"slug": ["name"]}

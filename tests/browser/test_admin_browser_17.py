@@ -2,12 +2,14 @@
 scroll, the lifecycle-practices autocomplete takes Enter as the editor means it, a chosen file
 survives a failed save, and "Go deeper" and the practices are ordered by dragging or keys."""
 
+import time
+
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from catalog.models import AIModel, Topic
-from tests.factories import make_many_publications
+from catalog.models import AIModel, HubFeature, Publication, Topic
+from tests.factories import make_image, make_many_publications
 
 pytestmark = pytest.mark.browser
 
@@ -68,8 +70,6 @@ def test_every_list_fits_a_laptop_with_the_demo_content_and_many_rows(admin_page
 
 def test_a_long_title_shows_on_two_lines_at_most(admin_page):
     make_many_publications(3)
-    from catalog.models import Publication
-
     Publication.objects.filter(slug__startswith="bulk-").update(
         title="A very long title about the evaluation of a frontier model " * 4
     )
@@ -81,3 +81,134 @@ def test_a_long_title_shows_on_two_lines_at_most(admin_page):
     )
     assert round(lines) == 2
     assert admin_page.evaluate(OVERFLOW)["results"] == 0
+
+
+# Enter in the lifecycle-practices autocomplete.
+
+
+def test_typing_red_and_enter_never_picks_filter_data(admin_page):
+    card = Publication.objects.get(slug="gpt-5-system-card")
+    card.practices.clear()
+    admin_page.goto(f"/admin/catalog/publication/{card.pk}/change/")
+    # The server answers slowly, as on a busy day: Enter comes before the results.
+    admin_page.route("**/admin/autocomplete/**", lambda route: (time.sleep(0.5), route.continue_()))
+    field = admin_page.locator(".field-practices .select2-search__field")
+    field.click()
+    expect(admin_page.locator(".select2-results__option--highlighted")).to_have_text("Filter data")
+
+    field.press_sequentially("red")
+    field.press("Enter")
+
+    chosen = admin_page.locator(".field-practices .select2-selection__choice")
+    expect(chosen).to_have_count(0)
+    expect(admin_page.locator(".select2-results__option").first).to_have_text("Red teaming")
+    field.press("Enter")
+    expect(chosen).to_have_count(1)
+    expect(chosen).to_contain_text("Red teaming")
+
+
+# A chosen file survives a refused save.
+
+
+def test_a_cover_chosen_on_a_refused_form_is_kept_and_saved_next_time(admin_page, tmp_path):
+    card = Publication.objects.get(slug="gpt-5-system-card")
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(make_image("JPEG", (1200, 600)))
+    admin_page.goto(f"/admin/catalog/publication/{card.pk}/change/")
+    admin_page.locator("#id_cover_alt").fill("")
+    admin_page.locator("#id_cover_image").set_input_files(str(photo))
+
+    admin_page.locator("input[name=_continue]").first.click()
+
+    expect(admin_page.locator(".errornote")).to_be_visible()
+    expect(admin_page.locator(".staged-upload")).to_contain_text("Kept: photo.jpg")
+    admin_page.locator("#id_cover_alt").fill("A photo of the card")
+    admin_page.locator("input[name=_continue]").first.click()
+    expect(admin_page.locator(".messagelist .success")).to_be_visible()
+    card.refresh_from_db()
+    assert card.cover_image.name.endswith(".jpg")
+    assert card.cover_width == 1200
+
+
+def test_leaving_a_changed_form_asks_first(admin_page):
+    card = Publication.objects.get(slug="gpt-5-system-card")
+    admin_page.goto(f"/admin/catalog/publication/{card.pk}/change/", wait_until="load")
+    admin_page.locator("#id_title").fill("A changed title")
+    dialogs = []
+    admin_page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+
+    admin_page.close(run_before_unload=True)
+    admin_page.wait_for_timeout(300)
+
+    assert dialogs == ["beforeunload"]
+
+
+def test_an_unchanged_form_is_left_without_a_question(admin_page):
+    card = Publication.objects.get(slug="gpt-5-system-card")
+    admin_page.goto(f"/admin/catalog/publication/{card.pk}/change/", wait_until="load")
+    admin_page.locator("#id_title").click()
+    dialogs = []
+    admin_page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+
+    admin_page.goto("/admin/")
+
+    assert dialogs == []
+
+
+# "Go deeper" in the editor's order: by dragging, or by keys.
+
+
+def go_deeper_titles(page):
+    return page.eval_on_selector_all(
+        "#features-group tbody tr.has_original td.field-publication select",
+        "selects => selects.map(s => s.selectedOptions[0] ? s.selectedOptions[0].text : '')",
+    )
+
+
+def feature_order():
+    return [
+        str(feature.publication or feature.committee)
+        for feature in HubFeature.objects.order_by("position", "pk")
+    ]
+
+
+def test_go_deeper_is_ordered_by_dragging(admin_page):
+    admin_page.goto("/admin/catalog/hubpage/1/change/")
+    before = feature_order()
+    rows = admin_page.locator("#features-group tbody tr.has_original")
+
+    rows.nth(0).locator(".ordering-handle").hover()
+    admin_page.mouse.down()
+    box = rows.nth(2).bounding_box()
+    admin_page.mouse.move(box["x"] + 20, box["y"] + box["height"] - 3, steps=8)
+    admin_page.mouse.up()
+    admin_page.locator("input[name=_continue]").first.click()
+
+    expect(admin_page.locator(".messagelist .success")).to_be_visible()
+    assert feature_order()[:3] == [before[1], before[2], before[0]]
+
+
+def test_go_deeper_is_ordered_with_the_keyboard(admin_page):
+    admin_page.goto("/admin/catalog/hubpage/1/change/")
+    before = feature_order()
+    move_down = (
+        admin_page.locator("#features-group tbody tr.has_original")
+        .nth(0)
+        .get_by_role("button", name="Move down")
+    )
+
+    move_down.focus()
+    admin_page.keyboard.press("Enter")
+    admin_page.keyboard.press("Enter")  # the focus stays on the moved row's button
+
+    expect(admin_page.locator("#features-group .ordering-status")).to_have_text(
+        f"Moved to position 3 of {len(before) + 1}."
+    )
+    positions = admin_page.eval_on_selector_all(
+        "#features-group tbody tr.has_original td.field-position input",
+        "inputs => inputs.map(i => i.value)",
+    )
+    assert positions[:4] == ["1", "2", "3", "4"]
+    admin_page.locator("input[name=_continue]").first.click()
+    expect(admin_page.locator(".messagelist .success")).to_be_visible()
+    assert feature_order()[:3] == [before[1], before[2], before[0]]
