@@ -47,7 +47,12 @@ def contains_any(fields, term):
 
 class CatalogAdmin(EditorialAdmin):
     """Defaults for every list: no second COUNT of the whole table, short pages; and history
-    (every save a revision, with diffs, revert and recovery: editorial.admin)."""
+    (every save a revision, with diffs, revert and recovery: editorial.admin). A list with an
+    editable position column is ordered by dragging its rows or with their Move up and Move
+    down buttons (catalog/ordering.js)."""
+
+    class Media:
+        js = ["catalog/ordering.js"]
 
     show_full_result_count = False
     list_per_page = 50

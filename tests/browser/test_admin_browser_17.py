@@ -212,3 +212,24 @@ def test_go_deeper_is_ordered_with_the_keyboard(admin_page):
     admin_page.locator("input[name=_continue]").first.click()
     expect(admin_page.locator(".messagelist .success")).to_be_visible()
     assert feature_order()[:3] == [before[1], before[2], before[0]]
+
+
+def test_a_list_in_its_own_order_is_reordered_from_the_keyboard(admin_page):
+    """Topics: a list whose position column is editable; the page's numbers are reused."""
+    before = list(Topic.objects.order_by("position", "name").values_list("name", flat=True))
+    admin_page.goto("/admin/catalog/topic/")
+    first_row = admin_page.locator("#result_list tbody tr").nth(0)
+
+    first_row.get_by_role("button", name="Move down").click()
+    admin_page.get_by_role("button", name="Save").click()
+
+    expect(admin_page.locator(".messagelist .success")).to_be_visible()
+    after = list(Topic.objects.order_by("position", "name").values_list("name", flat=True))
+    assert after[:2] == [before[1], before[0]]
+    assert after[2:] == before[2:]
+
+
+def test_a_list_sorted_by_a_column_offers_no_moves(admin_page):
+    admin_page.goto("/admin/catalog/topic/?o=1")
+
+    expect(admin_page.locator("#result_list .ordering-move")).to_have_count(0)

@@ -6,7 +6,8 @@
 {
     const POSITION = "td.field-position input";
 
-    const rowsOf = (group) => [...group.querySelectorAll("tbody tr.form-row")]
+    // An inline's rows, or a list's (a changelist whose position column is editable).
+    const rowsOf = (group) => [...group.querySelectorAll("tbody tr.form-row, #result_list tbody tr")]
         .filter((row) => !row.classList.contains("empty-form"));
 
     // A row counts once it is saved or something is filled in; a blank extra row stays blank,
@@ -21,6 +22,19 @@
     }
 
     function renumber(group) {
+        if (group.id === "changelist-form") {
+            // One page of a list: its own numbers, handed out again in the new order, so rows
+            // on other pages keep their places.
+            const inputs = rowsOf(group).map((row) => row.querySelector(POSITION));
+            const numbers = inputs.map((input) => Number(input.value)).sort((a, b) => a - b);
+            inputs.forEach((input, index) => {
+                if (input.value !== String(numbers[index])) {
+                    input.value = numbers[index];
+                    input.dispatchEvent(new Event("change", {bubbles: true}));
+                }
+            });
+            return;
+        }
         let position = 0;
         for (const row of rowsOf(group)) {
             const input = row.querySelector(POSITION);
@@ -124,6 +138,12 @@
     };
 
     document.addEventListener("DOMContentLoaded", () => {
+        // A list in its own order (not sorted by a column) with editable positions.
+        const list = document.querySelector("#changelist-form");
+        const sortedByColumn = new URLSearchParams(location.search).has("o");
+        if (list && !sortedByColumn && list.querySelector(`#result_list ${POSITION}`)) {
+            setUp(list);
+        }
         document.querySelectorAll("fieldset.ordered").forEach((fieldset) => {
             const group = groupOf(fieldset);
             if (group) {
