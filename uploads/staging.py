@@ -11,6 +11,7 @@ STAGED_MAX_AGE: nobody can claim another user's staged file or a file of their c
 """
 
 import contextlib
+import functools
 import os
 import posixpath
 import secrets
@@ -113,6 +114,14 @@ class StagedFileWidgetMixin:
         )
 
 
+@functools.cache
+def staged_widget_class(widget_class):
+    """`widget_class` that also shows a kept file (made once per widget class)."""
+    if issubclass(widget_class, StagedFileWidgetMixin):
+        return widget_class
+    return type(f"Staged{widget_class.__name__}", (StagedFileWidgetMixin, widget_class), {})
+
+
 class StagedUploadsForm(forms.BaseForm):
     """A form whose valid new files survive its being refused (mixed into a ModelForm)."""
 
@@ -124,10 +133,7 @@ class StagedUploadsForm(forms.BaseForm):
         self.used_staged = []
         for field in self.fields.values():
             if isinstance(field, forms.FileField):
-                widget = field.widget
-                widget.__class__ = type(
-                    f"Staged{type(widget).__name__}", (StagedFileWidgetMixin, type(widget)), {}
-                )
+                field.widget.__class__ = staged_widget_class(type(field.widget))
         if self.is_bound:
             self.staged_files_use()
 
