@@ -233,3 +233,27 @@ def test_a_list_sorted_by_a_column_offers_no_moves(admin_page):
     admin_page.goto("/admin/catalog/topic/?o=1")
 
     expect(admin_page.locator("#result_list .ordering-move")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/catalog/publication/", "/admin/catalog/hubpage/1/change/", "/admin/catalog/topic/"],
+)
+def test_the_new_list_and_ordering_controls_are_accessible(admin_page, page_errors, path):
+    """axe-core on what this issue adds (the list's cells and the ordering controls); the rest
+    of Django's admin (select2's fields, list_editable's unlabelled inputs, 20 px filter links)
+    is as Django makes it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_pages_in_browser import AXE_OPTIONS
+
+    admin_page.goto(path, wait_until="networkidle")
+    admin_page.evaluate(Axe().axe_script)
+    context = {"include": [["#result_list tbody th"], [".ordering-controls"], [".ordering-status"]]}
+    violations = admin_page.evaluate(
+        "([context, options]) => axe.run(context, options).then(r => r.violations)",
+        [context, AXE_OPTIONS],
+    )
+
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
+    assert page_errors == []
