@@ -528,12 +528,12 @@ class HubPage(models.Model):
     title = models.CharField(max_length=150)
     intro = models.TextField(help_text="The sentence under the title.")
     meta_title = models.CharField(
-        max_length=150, help_text="The browser tab and link-preview title."
+        "page title", max_length=150, help_text="The browser tab and link-preview title."
     )
     lifecycle_heading = models.CharField(max_length=150)
     lifecycle_intro = models.TextField()
-    approach_link_text = models.CharField(max_length=150, blank=True)
-    approach_link_url = models.URLField(max_length=500, blank=True)
+    approach_link_text = models.CharField("approach link text", max_length=150, blank=True)
+    approach_link_url = models.URLField("approach link address", max_length=500, blank=True)
     topics_heading = models.CharField(max_length=150)
     topics_intro = models.TextField(blank=True)
     conversations_heading = models.CharField(max_length=150)
@@ -542,10 +542,15 @@ class HubPage(models.Model):
     news_count = models.PositiveSmallIntegerField(
         default=4, help_text="How many news items to show."
     )
-    deeper_heading = models.CharField("“go deeper” heading", max_length=150)
-    evaluations_link_text = models.CharField(max_length=150, blank=True)
+    deeper_heading = models.CharField(
+        "heading of Go deeper", max_length=150, help_text="The heading of the Go deeper cards."
+    )
+    evaluations_link_text = models.CharField("evaluations link text", max_length=150, blank=True)
     evaluations_link_url = models.CharField(
-        max_length=500, blank=True, help_text="A full address or a path on this site."
+        "evaluations link address",
+        max_length=500,
+        blank=True,
+        help_text="A full address or a path on this site.",
     )
 
     class Meta:

@@ -22,6 +22,7 @@ from catalog.models import (
     Practice,
     Publication,
     Stage,
+    Status,
     Topic,
 )
 from editorial.workflow import is_live, state_description
@@ -90,6 +91,18 @@ class LiveOrPreviewMixin:
     """
 
     preview_link = None  # set by editorial's preview-link view
+
+    def get(self, request, *args, **kwargs):
+        """An archived item answers 410 Gone: it was published here and is no longer."""
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            slug = self.kwargs.get(self.slug_url_kwarg)
+            model = self.model or self.queryset.model
+            archived = model._default_manager.filter(slug=slug, status=Status.ARCHIVED)
+            if self.preview_link is None and slug and archived.exists():
+                return TemplateResponse(request, "410.html", {"archived": True}, status=410)
+            raise
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -249,13 +262,22 @@ class PublicationDetailView(LiveOrPreviewMixin, DetailView):
             .exclude(pk__in=[publication.pk, *(addendum.pk for addendum in addenda)])
             .as_cards()[:RELATED_COUNT]
         )
+        ai_models = publication.live_ai_models
+        topics = publication.live_topics
+        committees = publication.live_committees
+        if not is_live(publication):
+            # A preview (staff or a preview link, never a visitor) shows what the item will link
+            # to, including the AI models, topics and committees still in draft or review.
+            ai_models = publication.ai_models.exclude(status=Status.ARCHIVED)
+            topics = publication.topics.exclude(status=Status.ARCHIVED).defer("body", "body_html")
+            committees = publication.committees.exclude(status=Status.ARCHIVED)
         return super().get_context_data(
             parent=parent,
             addenda=addenda,
-            ai_models=publication.live_ai_models,
-            topics=publication.live_topics,
+            ai_models=ai_models,
+            topics=topics,
             practices=publication.all_practices,
-            committees=publication.live_committees,
+            committees=committees,
             related=related,
             evaluations=publication.results.live().evaluations(),
             determinations=publication.determinations.live().as_table(),

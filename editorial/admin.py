@@ -188,7 +188,9 @@ class EditorialAdmin(VersionAdmin):
     markdown_fields = ()
 
     class Media:
-        css = {"all": ["editorial/admin.css"]}
+        css = {"all": ["editorial/admin.css", "editorial/lists.css"]}
+        # Unsaved-changes warning; Enter in an autocomplete picks only a result of what was typed.
+        js = ["admin/js/jquery.init.js", "editorial/admin-forms.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "editorial",
     "reversion",
     "pagecache",
+    # Django's tasks framework, with its tasks kept in the database (renditions of images).
+    "django_tasks_db",
     # Sign-in throttling: failed sign-ins counted per username and address (see below).
     "axes",
 ]
@@ -261,6 +263,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = False
 USE_TZ = True
+# One way to write dates across the admin and the site ("5 Dec 2026", "5 Dec 2026, 14:30 UTC",
+# as editorial.workflow.moment writes them): safetyhub/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["safetyhub.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -281,6 +286,21 @@ MARKDOWN_IMAGE_HOSTS = env_list("DJANGO_MARKDOWN_IMAGE_HOSTS")
 REQUEST_MAX_MB = env_int("DJANGO_REQUEST_MAX_MB", DOCUMENT_MAX_MB + 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_FORM_MAX_KB", 2560) * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2560 * 1024
+
+# Background work (the renditions of an uploaded image): Django's tasks framework. "database"
+# (django-tasks-db): tasks are rows that `manage.py db_worker` runs, and `make run` starts one
+# beside the server; until it has, pages show the original image. "immediate": each task runs
+# at once, inside the request that queued it (the tests; a site that runs no worker).
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND is {TASKS_BACKEND!r}; use one of: {', '.join(TASKS_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
