@@ -1,7 +1,7 @@
 import re
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,6 +14,7 @@ from catalog.models import (
     AIModel,
     Committee,
     Conversation,
+    HubFeature,
     HubPage,
     Kind,
     Membership,
@@ -172,17 +173,6 @@ class HubView(TemplateView):
         if hub is None:
             return context
         live_publications = Publication.objects.live()
-        features = (
-            hub.features.filter(
-                Exists(live_publications.filter(pk=OuterRef("publication")))
-                | Exists(Committee.objects.live().filter(pk=OuterRef("committee")))
-            )
-            .select_related("publication", "committee")
-            .defer("publication__body", "committee__charter")
-            .prefetch_related(
-                Prefetch("publication__parent", queryset=live_publications.only("title", "slug"))
-            )
-        )
         news = live_publications.filter(kind=Kind.NEWS).only(
             "title", "slug", "label", "published_at"
         )
@@ -191,9 +181,64 @@ class HubView(TemplateView):
             topics=Topic.objects.live().filter(featured=True),
             conversations=Conversation.objects.live(),
             news=news[: hub.news_count],
-            features=features,
+            features=go_deeper(hub),
         )
         return context
+
+
+def go_deeper(hub) -> list[HubFeature]:
+    """The hub's "Go deeper" cards: the live items editors pinned, in their order, then the
+    newest live documents (every kind of publication but news) and committees, up to the
+    hub's number of cards. Each is a HubFeature (unsaved for the automatic ones), so the
+    template reads `feature.publication` or `feature.committee` either way. Four queries."""
+    live_publications = Publication.objects.live()
+    live_committees = Committee.objects.live()
+    pins = list(
+        hub.features.filter(
+            Exists(live_publications.filter(pk=OuterRef("publication")))
+            | Exists(live_committees.filter(pk=OuterRef("committee")))
+        )
+        .select_related("publication", "committee")
+        .defer(*DEEPER_UNSHOWN)
+    )
+    room = max(hub.deeper_count - len(pins), 0)
+    newest = []
+    if room:
+        publications = (
+            live_publications.exclude(kind=Kind.NEWS)
+            .exclude(pk__in=[pin.publication_id for pin in pins if pin.publication_id])
+            .defer("body", "body_html", "document")
+        )
+        committees = live_committees.exclude(
+            pk__in=[pin.committee_id for pin in pins if pin.committee_id]
+        ).defer("charter", "charter_html")
+        newest = sorted(
+            [
+                *(HubFeature(publication=item) for item in publications[:room]),
+                *(
+                    HubFeature(committee=item)
+                    for item in committees.order_by("-published_at")[:room]
+                ),
+            ],
+            key=lambda feature: feature.target.published_at,
+            reverse=True,
+        )[:room]
+    features = pins + newest
+    prefetch_related_objects(
+        [feature.publication for feature in features if feature.publication_id],
+        Prefetch("parent", queryset=live_publications.only("title", "slug")),
+    )
+    return features
+
+
+# Long columns no "Go deeper" card shows.
+DEEPER_UNSHOWN = [
+    "publication__body",
+    "publication__body_html",
+    "publication__document",
+    "committee__charter",
+    "committee__charter_html",
+]
 
 
 class PublicationDetailView(LiveOrPreviewMixin, DetailView):
@@ -370,6 +415,13 @@ class TopicDetailView(PublicationPagesMixin, LiveOrPreviewMixin, StrictQueryMixi
     def get_publications(self):
         return self.object.publications.live()
 
+    def get_context_data(self, **kwargs):
+        # `evaluations` is the evaluations app's relation to topics, and the method its
+        # QuerySet's: catalog imports nothing of that app.
+        return super().get_context_data(
+            evaluations=self.object.evaluations.with_live_results(), **kwargs
+        )
+
 
 class CommitteeListView(StrictQueryMixin, ListView):
     paginate_by = PAGE_SIZE
@@ -420,7 +472,7 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             memberships=live_memberships().filter(person=self.object),
-            conversations=self.object.conversations.live(),
+            conversations=self.object.conversations.live().order_by("-published_at", "pk"),
             **kwargs,
         )
 
@@ -433,7 +485,9 @@ class ConversationListView(StrictQueryMixin, ListView):
 
 
 class ConversationDetailView(LiveOrPreviewMixin, DetailView):
-    queryset = Conversation.objects.prefetch_related("speakers")
+    queryset = Conversation.objects.prefetch_related(
+        Prefetch("speakers", queryset=Person.objects.only("name", "slug", "role"))
+    )
 
 
 class StageListView(StrictQueryMixin, ListView):
