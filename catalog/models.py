@@ -548,8 +548,8 @@ class HubPage(models.Model):
     deeper_count = models.PositiveSmallIntegerField(
         "“go deeper” cards",
         default=12,
-        help_text="How many cards to show: the pinned cards first, then the newest system cards, "
-        "addenda, documents and committees.",
+        help_text="How many cards to show: the pinned cards first, in their order, then the "
+        "newest system cards, addenda, other documents and committees.",
     )
     evaluations_link_text = models.CharField(max_length=150, blank=True)
     evaluations_link_url = models.CharField(

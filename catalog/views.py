@@ -1,7 +1,16 @@
 import re
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -187,58 +196,51 @@ class HubView(TemplateView):
 
 
 def go_deeper(hub) -> list[HubFeature]:
-    """The hub's "Go deeper" cards: the live items editors pinned, in their order, then the
-    newest live documents (every kind of publication but news) and committees, up to the
-    hub's number of cards. Each is a HubFeature (unsaved for the automatic ones), so the
-    template reads `feature.publication` or `feature.committee` either way. Four queries."""
+    """The hub's "Go deeper" cards, `hub.deeper_count` of them: the live items editors pinned,
+    in their order, then the newest live documents (every kind of publication but news) and
+    committees. Each is an unsaved HubFeature, so the template reads `feature.publication`
+    or `feature.committee` either way. Three queries: publications, their parents,
+    committees."""
+    count = hub.deeper_count
     live_publications = Publication.objects.live()
-    live_committees = Committee.objects.live()
-    pins = list(
-        hub.features.filter(
-            Exists(live_publications.filter(pk=OuterRef("publication")))
-            | Exists(live_committees.filter(pk=OuterRef("committee")))
-        )
-        .select_related("publication", "committee")
-        .defer(*DEEPER_UNSHOWN)
+
+    def pin_position(field):
+        pins = HubFeature.objects.filter(hub=hub, **{field: OuterRef("pk")})
+        return Subquery(pins.order_by("position", "pk").values("position")[:1])
+
+    def pins_then_newest(queryset, field, *, unpinned=None):
+        """Pinned rows by position, then the newest (of those matching `unpinned`, if given)."""
+        pinned = queryset.annotate(pin=pin_position(field))
+        if unpinned is not None:
+            pinned = pinned.filter(Q(pin__isnull=False) | unpinned)
+        return pinned.order_by(F("pin").asc(nulls_last=True), "-published_at", "-pk")[:count]
+
+    publications = pins_then_newest(
+        live_publications.defer("body", "body_html", "document"),
+        "publication",
+        unpinned=~Q(kind=Kind.NEWS),
     )
-    room = max(hub.deeper_count - len(pins), 0)
-    newest = []
-    if room:
-        publications = (
-            live_publications.exclude(kind=Kind.NEWS)
-            .exclude(pk__in=[pin.publication_id for pin in pins if pin.publication_id])
-            .defer("body", "body_html", "document")
-        )
-        committees = live_committees.exclude(
-            pk__in=[pin.committee_id for pin in pins if pin.committee_id]
-        ).defer("charter", "charter_html")
-        newest = sorted(
-            [
-                *(HubFeature(publication=item) for item in publications[:room]),
-                *(
-                    HubFeature(committee=item)
-                    for item in committees.order_by("-published_at")[:room]
-                ),
-            ],
-            key=lambda feature: feature.target.published_at,
-            reverse=True,
-        )[:room]
-    features = pins + newest
+    committees = pins_then_newest(
+        Committee.objects.live().defer("charter", "charter_html"), "committee"
+    )
+    items = [*publications, *committees]
+    pinned = sorted((item for item in items if item.pin is not None), key=lambda item: item.pin)
+    newest = sorted(
+        (item for item in items if item.pin is None),
+        key=lambda item: item.published_at,
+        reverse=True,
+    )
+    features = [
+        HubFeature(publication=item)
+        if isinstance(item, Publication)
+        else HubFeature(committee=item)
+        for item in [*pinned, *newest][:count]
+    ]
     prefetch_related_objects(
         [feature.publication for feature in features if feature.publication_id],
         Prefetch("parent", queryset=live_publications.only("title", "slug")),
     )
     return features
-
-
-# Long columns no "Go deeper" card shows.
-DEEPER_UNSHOWN = [
-    "publication__body",
-    "publication__body_html",
-    "publication__document",
-    "committee__charter",
-    "committee__charter_html",
-]
 
 
 class PublicationDetailView(LiveOrPreviewMixin, DetailView):

@@ -310,13 +310,17 @@ def test_go_deeper_puts_the_editors_pins_first_in_their_order(client):
     ]
 
 
-def test_go_deeper_shows_every_pin_even_beyond_the_number_of_cards(client):
-    hub = make_hub_page(deeper_count=1)
-    for number in range(3):
-        card = make_publication(title=f"Pinned {number}")
+def test_go_deeper_shows_the_number_of_cards_pins_first_news_only_when_pinned(client):
+    hub = make_hub_page(deeper_count=2)
+    now = timezone.now()
+    make_publication(title="Newest card", published_at=now - timedelta(hours=1))
+    for number in [2, 0, 1]:
+        card = make_publication(
+            title=f"Pinned {number}", kind=Kind.NEWS, published_at=now - timedelta(days=9)
+        )
         HubFeature.objects.create(hub=hub, publication=card, position=number)
 
-    assert deeper_titles(client) == ["Pinned 0", "Pinned 1", "Pinned 2"]
+    assert deeper_titles(client) == ["Pinned 0", "Pinned 1"]
 
 
 def test_go_deeper_never_shows_unpublished_items_pinned_or_not(client):
