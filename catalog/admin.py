@@ -452,7 +452,10 @@ class ConversationAdmin(PublishableAdmin):
 
 
 class HubFeatureInline(OrderedInline, admin.TabularInline):
+    """Pinned cards come first, in this order; the newest items fill the rest by themselves."""
+
     model = HubFeature
+    verbose_name_plural = "pinned Go deeper cards (shown first; the newest items follow)"
     fields = ["position", "publication", "committee"]
     autocomplete_fields = ["publication", "committee"]
     extra = 1
@@ -481,7 +484,14 @@ class HubPageAdmin(EditorialAdmin):
         ("Latest news", {"fields": ["news_heading", "news_count"]}),
         (
             "Go deeper",
-            {"fields": ["deeper_heading", "evaluations_link_text", "evaluations_link_url"]},
+            {
+                "fields": [
+                    "deeper_heading",
+                    "deeper_count",
+                    "evaluations_link_text",
+                    "evaluations_link_url",
+                ]
+            },
         ),
     ]
 

@@ -1,7 +1,16 @@
 import re
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,6 +23,7 @@ from catalog.models import (
     AIModel,
     Committee,
     Conversation,
+    HubFeature,
     HubPage,
     Kind,
     Membership,
@@ -193,17 +203,6 @@ class HubView(TemplateView):
         if hub is None:
             return context
         live_publications = Publication.objects.live()
-        features = (
-            hub.features.filter(
-                Exists(live_publications.filter(pk=OuterRef("publication")))
-                | Exists(Committee.objects.live().filter(pk=OuterRef("committee")))
-            )
-            .select_related("publication", "committee")
-            .defer("publication__body", "committee__charter")
-            .prefetch_related(
-                Prefetch("publication__parent", queryset=live_publications.only("title", "slug"))
-            )
-        )
         news = live_publications.filter(kind=Kind.NEWS).only(
             "title", "slug", "label", "published_at"
         )
@@ -212,7 +211,7 @@ class HubView(TemplateView):
             topics=Topic.objects.live().filter(featured=True),
             conversations=Conversation.objects.live(),
             news=news[: hub.news_count],
-            features=features,
+            features=go_deeper(hub),
         )
         return context
 
@@ -221,6 +220,54 @@ class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain"
     allowed_parameters = set()
+
+
+def go_deeper(hub) -> list[HubFeature]:
+    """The hub's "Go deeper" cards, `hub.deeper_count` of them: the live items editors pinned,
+    in their order, then the newest live documents (every kind of publication but news) and
+    committees. Each is an unsaved HubFeature, so the template reads `feature.publication`
+    or `feature.committee` either way. Three queries: publications, their parents,
+    committees."""
+    count = hub.deeper_count
+    live_publications = Publication.objects.live()
+
+    def pin_position(field):
+        pins = HubFeature.objects.filter(hub=hub, **{field: OuterRef("pk")})
+        return Subquery(pins.order_by("position", "pk").values("position")[:1])
+
+    def pins_then_newest(queryset, field, *, unpinned=None):
+        """Pinned rows by position, then the newest (of those matching `unpinned`, if given)."""
+        pinned = queryset.annotate(pin=pin_position(field))
+        if unpinned is not None:
+            pinned = pinned.filter(Q(pin__isnull=False) | unpinned)
+        return pinned.order_by(F("pin").asc(nulls_last=True), "-published_at", "-pk")[:count]
+
+    publications = pins_then_newest(
+        live_publications.defer("body", "body_html", "document"),
+        "publication",
+        unpinned=~Q(kind=Kind.NEWS),
+    )
+    committees = pins_then_newest(
+        Committee.objects.live().defer("charter", "charter_html"), "committee"
+    )
+    items = [*publications, *committees]
+    pinned = sorted((item for item in items if item.pin is not None), key=lambda item: item.pin)
+    newest = sorted(
+        (item for item in items if item.pin is None),
+        key=lambda item: item.published_at,
+        reverse=True,
+    )
+    features = [
+        HubFeature(publication=item)
+        if isinstance(item, Publication)
+        else HubFeature(committee=item)
+        for item in [*pinned, *newest][:count]
+    ]
+    prefetch_related_objects(
+        [feature.publication for feature in features if feature.publication_id],
+        Prefetch("parent", queryset=live_publications.only("title", "slug")),
+    )
+    return features
 
 
 class PublicationDetailView(LiveOrPreviewMixin, DetailView):
@@ -407,6 +454,13 @@ class TopicDetailView(PublicationPagesMixin, LiveOrPreviewMixin, StrictQueryMixi
     def get_publications(self):
         return self.object.publications.live()
 
+    def get_context_data(self, **kwargs):
+        # `evaluations` is the evaluations app's relation to topics, and the method its
+        # QuerySet's: catalog imports nothing of that app.
+        return super().get_context_data(
+            evaluations=self.object.evaluations.with_live_results(), **kwargs
+        )
+
 
 class CommitteeListView(StrictQueryMixin, ListView):
     paginate_by = PAGE_SIZE
@@ -458,7 +512,7 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             memberships=live_memberships().filter(person=self.object),
-            conversations=self.object.conversations.live(),
+            conversations=self.object.conversations.live().order_by("-published_at", "pk"),
             **kwargs,
         )
 
@@ -471,7 +525,9 @@ class ConversationListView(StrictQueryMixin, ListView):
 
 
 class ConversationDetailView(LiveOrPreviewMixin, DetailView):
-    queryset = Conversation.objects.prefetch_related("speakers")
+    queryset = Conversation.objects.prefetch_related(
+        Prefetch("speakers", queryset=Person.objects.only("name", "slug", "role"))
+    )
     allowed_parameters = set()
 
 

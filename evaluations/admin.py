@@ -111,7 +111,8 @@ class EvaluationAdmin(TableExportAdmin):
     list_filter = ["category"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["category", "name", "slug", "description", "position"]
+    fields = ["category", "name", "slug", "description", "position", "topics"]
+    autocomplete_fields = ["topics"]
     inlines = [MetricInline, ResultInline]
 
     def get_inline_instances(self, request, obj=None):

@@ -2,6 +2,7 @@
 categories with their evaluations and metrics, and the Preparedness Framework."""
 
 from catalog.demo_content import Loaded, entry, slug_for
+from catalog.models import Topic
 from evaluations.models import (
     Determination,
     Direction,
@@ -129,3 +130,24 @@ def evaluation_content_load(content, *, ai_models, publications, committees, loa
                 },
             )
     loaded("Determinations", Determination, len(content["determinations"]))
+
+
+TOPIC_SECTIONS = {"topic_evaluations": list}
+
+
+def topic_evaluations_load(content, *, loaded, **_) -> None:
+    """Which evaluations inform which topic: each topic's page lists them. The links named
+    here are added; links editors made in the admin are kept."""
+    links = 0
+    for number, item in enumerate(content["topic_evaluations"], start=1):
+        with entry("topic_evaluations", number, item, {"topic", "evaluations"}):
+            topic = Topic.objects.filter(slug=slug_for(item["topic"])).first()
+            if topic is None:
+                raise ValueError(f"no topic named {item['topic']!r} in the file")
+            for name in item["evaluations"]:
+                evaluation = Evaluation.objects.filter(slug=slug_for(name)).first()
+                if evaluation is None:
+                    raise ValueError(f"no evaluation named {name!r} in the file")
+                evaluation.topics.add(topic)
+                links += 1
+    loaded("Topic evaluations", Evaluation.topics.through, links)

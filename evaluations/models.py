@@ -3,10 +3,11 @@ Preparedness Framework's determinations. The tables keep the names they had in c
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from catalog.models import AIModel, Committee, Publication
+from catalog.models import AIModel, Committee, Publication, Topic
 
 
 def value_text(value):
@@ -74,6 +75,24 @@ class DeterminationQuerySet(SourcedQuerySet):
         )
 
 
+class EvaluationQuerySet(models.QuerySet):
+    def with_live_results(self):
+        """Each evaluation with its category, its number of live results and the newest date
+        measured among them: what a topic's page lists. Results stated only in drafts, or about
+        unpublished models, count for nothing."""
+        live = Result.objects.live().filter(evaluation=OuterRef("pk")).order_by()
+        return (
+            self.select_related("category")
+            .annotate(
+                live_result_count=Coalesce(
+                    Subquery(live.values("evaluation").annotate(n=Count("pk")).values("n")), 0
+                ),
+                latest_result_on=Subquery(live.order_by("-measured_on").values("measured_on")[:1]),
+            )
+            .order_by(*EVALUATION_ORDER)
+        )
+
+
 class EvaluationCategory(models.Model):
     """A family of evaluations: disallowed content, jailbreaks, hallucinations, ..."""
 
@@ -111,6 +130,16 @@ class Evaluation(models.Model):
         blank=True, help_text="What the evaluation measures, in a sentence or two."
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the category.")
+    # Defined here, not on Topic, as catalog knows nothing of evaluations: a topic's page asks
+    # for `topic.evaluations` and shows them through an evaluations template.
+    topics = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="evaluations",
+        help_text="The topics this evaluation informs; it is listed on their pages.",
+    )
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         db_table = "catalog_evaluation"
