@@ -353,7 +353,7 @@ def test_hub_admin_saves_the_number_of_cards_and_the_pins(admin_client):
     html = admin_client.get(f"/admin/catalog/hubpage/{hub.pk}/change/").content.decode()
 
     assert 'name="deeper_count"' in html
-    assert "pinned “go deeper” cards" in unescape(html).lower()
+    assert "pinned go deeper cards" in unescape(html).lower()
 
 
 # Query budgets of the pages changed.
