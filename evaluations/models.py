@@ -410,6 +410,23 @@ class ThresholdLevel(models.Model):
     def __str__(self):
         return f"{self.name} ({self.version.name})"
 
+    @property
+    def severity(self):
+        """How serious the level is, for its badge's colour: low, medium, high or critical."""
+        if self.slug in SEVERITIES:
+            return SEVERITIES[self.slug]
+        return "critical" if "critical" in self.slug else "medium"
+
+
+# The badge colour of each level the framework versions name; the word is always shown too.
+SEVERITIES = {
+    "below-high": "low",
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+    "critical": "critical",
+}
+
 
 class Determination(models.Model):
     """The level a model reached in a risk category, as its card states it."""

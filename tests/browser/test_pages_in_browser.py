@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 # Every page type: the hub, the indexes and one detail page of each kind, from `load_hub`
-# and the sample evaluation results.
+# and the published evaluation results.
 PAGES = [
     "/",
     "/publications/",
