@@ -151,7 +151,6 @@ def evaluations_load(path: Path, *, ai_models, publications, loaded) -> None:
             if ai_model is None:
                 raise ValueError(f"no AI model named {row['model']!r} in hub.yaml or models")
             source = sources[row["source_title"]]
-            source.ai_models.add(ai_model)
             Result.objects.update_or_create(
                 metric=metrics[row["evaluation"], row["metric"]],
                 ai_model=ai_model,
