@@ -42,6 +42,8 @@ PAGES = {
     "/evaluations/standard-refusal-evaluation/": 200,
     "/evaluations/simpleqa/?order=-measured": 200,
     "/evaluations/production-benchmarks/": 200,
+    "/evaluations/strongreject/": 200,
+    "/models/?view=timeline": 200,
     "/evaluations/compare/": 200,
     "/evaluations/compare/?models=o3": 200,
     "/evaluations/compare/?models=o3&models=o4-mini&models=gpt-5-thinking": 200,

@@ -34,6 +34,8 @@ PAGES = [
     "/evaluations/",
     "/evaluations/standard-refusal-evaluation/",
     "/evaluations/simpleqa/?order=model",
+    "/evaluations/production-benchmarks/",
+    "/evaluations/strongreject/",
     "/evaluations/compare/",
     "/evaluations/compare/?models=o3&models=o4-mini&models=gpt-5-thinking",
     "/models/o3-mini/",
