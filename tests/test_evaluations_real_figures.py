@@ -17,6 +17,8 @@ from django.core.management import call_command
 from catalog.models import AIModel, Publication
 from evaluations.charts import axis_scale, nice_step
 from evaluations.models import Metric, Result
+from evaluations.tables import results_import
+from tests.factories import make_evaluation, make_model, make_publication, make_result
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +341,34 @@ def test_evaluation_pages_with_the_real_figures_keep_their_query_budget(
     page_query_count, hub, url, budget
 ):
     assert page_query_count(url) <= budget
+
+
+def test_a_saved_value_that_needs_more_digits_raises_its_metrics_digits():
+    metric = make_evaluation().metrics.get()
+    model, card = make_model(), make_publication()
+    make_result(metric=metric, ai_model=model, source=card, value="0.9")
+    metric.refresh_from_db()
+    assert metric.decimals == 2
+    assert metric.value_text(Decimal("0.9")) == "0.90"
+
+    make_result(metric=metric, ai_model=model, source=card, value="0.9951", subcategory="hate")
+
+    metric.refresh_from_db()
+    assert metric.decimals == 4
+    assert metric.value_text(Decimal("0.9")) == "0.9000"
+
+
+def test_an_import_raises_the_digits_too():
+    metric = make_evaluation(name="StrongReject", slug="strongreject").metrics.get()
+    make_model(name="o3", slug="o3")
+    make_publication(slug="o3-card")
+
+    results_import(
+        lines=[
+            "evaluation,metric,model,value,measured_on,source\n",
+            "strongreject,score,o3,0.123,2025-04-16,o3-card\n",
+        ]
+    )
+
+    metric.refresh_from_db()
+    assert metric.decimals == 3
