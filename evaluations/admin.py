@@ -133,11 +133,13 @@ class MetricAdmin(TableExportAdmin):
     fields = [
         "evaluation",
         "name",
+        "label",
         "description",
         "unit",
         "minimum",
         "maximum",
         "direction",
+        "decimals",
         "position",
     ]
 
@@ -151,8 +153,9 @@ class ResultImportForm(forms.Form):
         label="CSV file",
         help_text=(
             f"UTF-8 CSV with the columns {', '.join(REQUIRED_COLUMNS)}, and optionally "
-            "subcategory and note: the columns the results export writes, so an export can be "
-            "edited and imported again. Evaluations, models and sources are named by slug."
+            "subcategory, source_table, source_document and note: the columns the results "
+            "export writes, so an export can be edited and imported again. Evaluations, "
+            "models and sources are named by slug."
         ),
     )
 
@@ -188,6 +191,8 @@ class ResultAdmin(TableExportAdmin):
         "value",
         "measured_on",
         "source",
+        "source_table",
+        "source_url",
         "note",
     ]
 

@@ -1,6 +1,8 @@
 """Safety evaluations: results per AI model as publications report them, and the
 Preparedness Framework's determinations. The tables keep the names they had in catalog."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
@@ -13,6 +15,15 @@ from catalog.models import AIModel, Committee, Publication, Topic
 def value_text(value):
     """A decimal as people write it: 0.99 rather than 0.9900, 10 rather than 1E+1."""
     return format(value.normalize(), "f")
+
+
+def decimals_needed(value) -> int:
+    """The digits after the point that a value needs: 2 for 0.99, 3 for 0.995, 0 for 1."""
+    return max(0, -Decimal(value).normalize().as_tuple().exponent)
+
+
+# The most digits after the point a metric shows; values have at most four.
+MAX_DECIMALS = 4
 
 
 class SourcedQuerySet(models.QuerySet):
@@ -172,7 +183,20 @@ class Metric(models.Model):
         max_length=100,
         help_text="As the cards write it, e.g. “not_unsafe”. CSV files name the metric this way.",
     )
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The name in words for visitors, e.g. “Not unsafe”; empty: made from the name.",
+    )
     description = models.CharField(max_length=300, blank=True)
+    decimals = models.PositiveSmallIntegerField(
+        "digits after the point",
+        default=2,
+        help_text=(
+            "Every value of the metric shows this many, so that 0.9 and 0.82 read as 0.90 and "
+            "0.82. Saving a value that needs more raises it."
+        ),
+    )
     unit = models.CharField(
         max_length=50, blank=True, help_text="E.g. “share of prompts” or “score”."
     )
@@ -203,6 +227,19 @@ class Metric(models.Model):
 
     def __str__(self):
         return f"{self.evaluation}: {self.name}"
+
+    @property
+    def title(self):
+        """The name in words: the label, or “Hallucination rate” for hallucination_rate."""
+        if self.label:
+            return self.label
+        words = self.name.replace("_", " ").strip()
+        return words[:1].upper() + words[1:]
+
+    def value_text(self, value) -> str:
+        """A value with the metric's digits after the point (more only if it needs them)."""
+        decimals = min(max(self.decimals, decimals_needed(value)), MAX_DECIMALS)
+        return f"{Decimal(value):.{decimals}f}"
 
     @property
     def range_text(self):
@@ -242,6 +279,18 @@ class Result(models.Model):
         verbose_name="source publication",
         help_text="Where the value is published. Visitors see it only while that is live.",
     )
+    source_table = models.CharField(
+        "where in the source",
+        max_length=300,
+        blank=True,
+        help_text="The table or section of the source that gives the value, e.g. “Table 3”.",
+    )
+    source_url = models.URLField(
+        "source document address",
+        max_length=500,
+        blank=True,
+        help_text="The document the value was read from, when it is not the publication's link.",
+    )
     note = models.CharField(max_length=300, blank=True)
 
     objects = ResultQuerySet.as_manager()
@@ -263,9 +312,14 @@ class Result(models.Model):
         subcategory = f" ({self.subcategory})" if self.subcategory else ""
         return f"{self.ai_model} on {self.metric}{subcategory}: {self.value_text}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        metric_decimals_widen([self])
+
     @property
     def value_text(self):
-        return value_text(self.value)
+        """The value with its metric's digits after the point, as every page shows it."""
+        return self.metric.value_text(self.value)
 
     def clean(self):
         if not (self.metric_id and self.evaluation_id):
@@ -282,6 +336,17 @@ class Result(models.Model):
                     f"{metric.range_text}."
                 }
             )
+
+
+def metric_decimals_widen(results) -> None:
+    """Raise each metric's digits after the point to what its new values need, so that no
+    page rounds a published value."""
+    needed = {}
+    for result in results:
+        digits = min(decimals_needed(result.value), MAX_DECIMALS)
+        needed[result.metric_id] = max(needed.get(result.metric_id, 0), digits)
+    for metric_id, digits in needed.items():
+        Metric.objects.filter(pk=metric_id, decimals__lt=digits).update(decimals=digits)
 
 
 class FrameworkVersion(models.Model):
@@ -373,6 +438,23 @@ class ThresholdLevel(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.version.name})"
+
+    @property
+    def severity(self):
+        """How serious the level is, for its badge's colour: low, medium, high or critical."""
+        if self.slug in SEVERITIES:
+            return SEVERITIES[self.slug]
+        return "critical" if "critical" in self.slug else "medium"
+
+
+# The badge colour of each level the framework versions name; the word is always shown too.
+SEVERITIES = {
+    "below-high": "low",
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+    "critical": "critical",
+}
 
 
 class Determination(models.Model):

@@ -171,7 +171,9 @@ def test_loads_every_card_and_document_published():
     assert counts["Publication"] == Publication.objects.live().count() == 23
     assert Publication.objects.filter(kind=Kind.ADDENDUM).count() == 4
     assert counts["Committee"] == Committee.objects.live().count() == 2
-    assert counts["AIModel"] == AIModel.objects.live().count() == 24
+    assert counts["AIModel"] == 24
+    # and o1-preview, which only the evaluation figures name (evaluations/demo/evaluations.yaml)
+    assert AIModel.objects.live().count() == 25
     assert not Publication.objects.exclude(status=Status.PUBLISHED).exists()
 
 
@@ -349,6 +351,8 @@ def test_loads_the_evaluation_categories_with_their_evaluations_and_metrics():
             [
                 "Standard Refusal Evaluation",
                 "Challenging Refusal Evaluation",
+                "WildChat (toxic)",
+                "XSTest",
                 "Production Benchmarks",
             ],
         ),
@@ -356,8 +360,26 @@ def test_loads_the_evaluation_categories_with_their_evaluations_and_metrics():
         ("Hallucinations", ["SimpleQA", "PersonQA"]),
         (
             "Instruction hierarchy",
-            ["System vs user message conflicts", "Developer vs user message conflicts"],
+            [
+                "System <> User message conflict",
+                "System <> Developer message conflict",
+                "Developer <> User message conflict",
+                "Tutor jailbreak - system message",
+                "Tutor jailbreak - developer message",
+                "Phrase protection - user message",
+                "Phrase protection - developer message",
+                "Phrase protection - malicious user message",
+                "Phrase protection - malicious developer message",
+                "Password protection - user message",
+                "Password protection - developer message",
+                "System prompt extraction - realistic attacks of user attacking system message",
+                "System prompt extraction - academic attacks of user message attacking system "
+                "message",
+                "System prompt extraction - academic attacks of developer message attacking "
+                "system message",
+            ],
         ),
+        ("Fairness and bias", ["BBQ"]),
     ]
     simpleqa = {
         metric.name: metric for metric in Metric.objects.filter(evaluation__name="SimpleQA")
@@ -371,10 +393,11 @@ def test_loads_the_evaluation_categories_with_their_evaluations_and_metrics():
     ) == [("not_unsafe", 0, 1), ("not_overrefuse", 0, 1)]
 
 
-def test_loads_no_results_because_none_are_confirmed():
+def test_loads_the_published_figures_as_results():
     hub_content_load()
 
-    assert not Result.objects.exists()
+    # tests/test_evaluations_real_figures.py checks them against the CSV, one by one.
+    assert Result.objects.live().count() == 204
 
 
 def test_loads_the_preparedness_framework_v2_categories_and_thresholds():
