@@ -114,11 +114,15 @@ class SearchView(TemplateView):
         every, notice, corrected = True, "", None
         if query and not self.found(engine, query):
             corrected = self.corrected(engine, query)
-            if corrected:
-                query = corrected
-            elif len(query.groups) > 1 and self.found(engine, query, every=False):
-                every, notice = False, FALLBACK
-        best, named_models = self.best_matches(engine, query, every) if query else ([], [])
+            query = corrected or query
+        if (
+            query
+            and len(query.groups) > 1
+            and not self.publications(engine, query).exists()
+            and self.publications(engine, query, every=False).exists()
+        ):
+            every, notice = False, FALLBACK
+        best, named_models = self.best_matches(engine, query) if query else ([], [])
         matched = Publication.objects.live()
         if query:
             matched = engine.match(matched, PATH, query, every)
@@ -142,11 +146,15 @@ class SearchView(TemplateView):
             **kwargs,
         )
 
-    def found(self, engine, query, every=True) -> bool:
-        """Whether any live publication (among the chosen facets) or other item matches."""
-        publications = self.filtered(engine.match(Publication.objects.live(), PATH, query, every))
-        others = engine.match(Entry.objects.live().exclude(kind="publication"), "", query, every)
-        return publications.exists() or others.exists()
+    def publications(self, engine, query, every=True):
+        return self.filtered(engine.match(Publication.objects.live(), PATH, query, every))
+
+    def others(self, engine, query, every=True):
+        return engine.match(Entry.objects.live().exclude(kind="publication"), "", query, every)
+
+    def found(self, engine, query) -> bool:
+        """Whether any live publication (among the chosen facets) or other item has every word."""
+        return self.publications(engine, query).exists() or self.others(engine, query).exists()
 
     def corrected(self, engine, query):
         """The query with each unknown word replaced by the nearest known one, if that finds
@@ -191,18 +199,20 @@ class SearchView(TemplateView):
             if snippets.get(publication.pk):
                 publication.snippet = highlighted(snippets[publication.pk])
 
-    def best_matches(self, engine, query, every):
-        """AI models, topics, people, committees, … that match, those named exactly as searched
-        first; and the AI models among those."""
-        entries = engine.match(Entry.objects.live().exclude(kind="publication"), "", query, every)
+    def best_matches(self, engine, query):
+        """AI models, topics, people, committees, … with every word (else some), those whose
+        whole name was typed first; and the AI models among those."""
+        entries = self.others(engine, query)
+        if not entries.exists():
+            entries = self.others(engine, query, every=False)
         entries = engine.ranked(entries, "", query).order_by("-relevance", "label")
-        wanted = set(" ".join(query.words).split()) - STOP_WORDS
+        typed = set(" ".join(query.words).split())
 
-        def exact(entry):
-            return set(WORD.findall(entry.title.lower())) - STOP_WORDS == wanted
+        def named(entry):
+            return set(WORD.findall(entry.title.lower())) - STOP_WORDS <= typed
 
-        found = sorted(entries[:BEST_CANDIDATES], key=lambda entry: not exact(entry))
-        named_models = [e.object_id for e in found if e.kind == "aimodel" and exact(e)]
+        found = sorted(entries[:BEST_CANDIDATES], key=lambda entry: not named(entry))
+        named_models = [e.object_id for e in found if e.kind == "aimodel" and named(e)]
         return found[:BEST_MATCHES], named_models
 
     def facets(self, matched):
