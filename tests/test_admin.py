@@ -42,6 +42,7 @@ from evaluations.models import (
     RiskCategory,
     ThresholdLevel,
 )
+from search.models import Synonym
 from tests.admin_forms import management_form_data
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +194,7 @@ def one_of_each(admin_user):
         type(admin_user): admin_user,
         PreviewLink: preview_link_create(target=card, user=admin_user),
         Redirect: Redirect.objects.create(old_path="/publications/old/", new_path="/"),
+        Synonym: Synonym.objects.get_or_create(terms="deepfakes, deep fakes")[0],
     }
     missing = set(REGISTERED_MODELS) - set(objects)
     assert not missing, f"add an object of {missing} to the one_of_each fixture"
