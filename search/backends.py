@@ -16,7 +16,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramWordSimilarity,
 )
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Func, TextField, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -133,12 +133,15 @@ class PostgreSQLBackend:
         )
 
     def nearest(self, word: str) -> str | None:
-        titles = (
-            Entry.objects.filter(title__trigram_word_similar=word)
-            .annotate(similarity=TrigramWordSimilarity(word, "title"))
-            .order_by("-similarity")
-            .values_list("title", flat=True)[:5]
-        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Titles with a word about as alike as "elecions" is to "elections" (0.6 by default).
+            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.5")
+            titles = list(
+                Entry.objects.filter(title__trigram_word_similar=word)
+                .annotate(similarity=TrigramWordSimilarity(word, "title"))
+                .order_by("-similarity")
+                .values_list("title", flat=True)[:5]
+            )
         words = {w for title in titles for w in WORD.findall(title.lower())}
         best = process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE)
         return best[0] if best else None
