@@ -200,18 +200,22 @@ class SearchView(TemplateView):
                 publication.snippet = highlighted(snippets[publication.pk])
 
     def best_matches(self, engine, query):
-        """AI models, topics, people, committees, … with every word (else some), those whose
-        whole name was typed first; and the AI models among those."""
-        entries = self.others(engine, query)
-        if not entries.exists():
-            entries = self.others(engine, query, every=False)
-        entries = engine.ranked(entries, "", query).order_by("-relevance", "label")
+        """AI models, topics, people, committees, … with every word (and, if few, some), those
+        whose whole name was typed first; and the AI models among those."""
+
+        def ranked(every):
+            entries = engine.ranked(self.others(engine, query, every), "", query)
+            return list(entries.order_by("-relevance", "label")[:BEST_CANDIDATES])
+
+        found = ranked(every=True)
+        if len(found) < BEST_MATCHES and len(query.groups) > 1:
+            found += [entry for entry in ranked(every=False) if entry not in found]
         typed = set(" ".join(query.words).split())
 
         def named(entry):
             return set(WORD.findall(entry.title.lower())) - STOP_WORDS <= typed
 
-        found = sorted(entries[:BEST_CANDIDATES], key=lambda entry: not named(entry))
+        found.sort(key=lambda entry: not named(entry))
         named_models = [e.object_id for e in found if e.kind == "aimodel" and named(e)]
         return found[:BEST_MATCHES], named_models
 
