@@ -18,6 +18,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, transaction
 from django.db.models import F, Func, TextField, Value
+from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz, process
@@ -27,11 +28,14 @@ from search.query import WORD, Query
 
 # Private-use characters mark the matches; they become <mark> only after the text is escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
+# ts_headline drops anything that looks like an HTML tag: "<" and ">" pass through it as these.
+LESS, GREATER = "\ue002", "\ue003"
 SUGGESTION_SCORE = 75  # out of 100: how alike a known word must be to be offered instead
 
 
 def highlighted(text: str) -> SafeString:
-    return mark_safe(escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+    text = escape(text.replace(LESS, "<").replace(GREATER, ">"))
+    return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
 class SQLiteBackend:
@@ -118,8 +122,11 @@ class PostgreSQLBackend:
         search_query = self.search_query(query, False)
 
         def headline(field, **options):
+            text = Replace(
+                Replace(F(f"{path}{field}"), Value("<"), Value(LESS)), Value(">"), Value(GREATER)
+            )
             return SearchHeadline(
-                f"{path}{field}",
+                text,
                 search_query,
                 config="english",
                 start_sel=MARK_START,

@@ -25,9 +25,10 @@ from catalog.models import (
     Topic,
 )
 from editorial.models import Status
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, EvaluationCategory
+from pagecache.generation import generation_end
 from search.backends import entries_index
-from search.models import Entry
+from search.models import Entry, Synonym
 from search.query import model_names_joined
 
 # The date of content that is always visible (people, lifecycle, evaluations).
@@ -171,6 +172,11 @@ LINKS = {
 }
 
 
+@receiver([post_save, post_delete], sender=Synonym)
+def synonyms_changed(sender, **kwargs):
+    generation_end()  # cached search pages were answered with the old synonyms
+
+
 @receiver(pre_delete)
 def item_deleting(sender, instance, **kwargs):
     # Its links go with it, so note the publications that showed its name before they do.
@@ -190,6 +196,14 @@ def item_changed(sender, instance, raw=False, **kwargs):
     if sender is AIModelAlias:
         search_index_update(kind="aimodel", ids=[instance.model_id])
         search_index_update(ids=publications_of(instance.model))
+    if sender is AIModel:  # its name is in its family members' entries
+        search_index_update(kind="aimodel", ids=instance.members.values_list("pk", flat=True))
+    if sender is Stage:
+        search_index_update(kind="practice", ids=instance.practices.values_list("pk", flat=True))
+    if sender is EvaluationCategory:
+        search_index_update(
+            kind="evaluation", ids=instance.evaluations.values_list("pk", flat=True)
+        )
     if sender is Membership:
         search_index_update(kind="committee", ids=[instance.committee_id])
     if sender is Person:

@@ -25,10 +25,14 @@ WORD = re.compile(r"[^\W_]+(?:\.[^\W_]+)*")
 TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
+# A hyphen before a number, which PostgreSQL reads as a minus sign ("o3-2025" as "o3", "-2025").
+HYPHENATED_NUMBER = re.compile(r"(?<=[^\W_])-(?=\d)")
+
+
 def model_names_joined(text: str) -> str:
     """Write model names as one word ("GPT5", "GPT4.5"), in the index and in queries alike, so
-    that both engines' tokenizers see the same word (PostgreSQL reads "gpt-5" as "gpt", "-5")."""
-    return MODEL_NAME.sub(r"\1\2", text)
+    that both engines' tokenizers see the same words; other numbers lose a hyphen before them."""
+    return HYPHENATED_NUMBER.sub(" ", MODEL_NAME.sub(r"\1\2", text))
 
 
 Phrase = tuple[str, ...]  # one or more words that must stand together
