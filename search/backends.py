@@ -1,9 +1,10 @@
 """The two engines behind search, one small interface: SQLite FTS5 and PostgreSQL full-text.
 
 Each filters a QuerySet by a `Query` (search.query), ranks it by the engine's relevance with
-field weights (title ≫ names ≫ summary ≫ body), marks the matches in a summary or body, and
-finds the known word nearest a misspelt one. `path` leads from the QuerySet's model to its
-`search.Entry` ("search_entry__" from a Publication, "" from an Entry).
+field weights (title ≫ names ≫ summary ≫ body), marks the matches in the summaries and bodies
+of a page of publications, and finds the known word nearest a misspelt one. `path` leads from
+the QuerySet's model to its `search.Entry` ("search_entry__" from a Publication, "" from an
+Entry).
 """
 
 from functools import reduce
@@ -23,7 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz, process
 
-from search.models import Entry
+from search.models import Entry, EntryMatch
 from search.query import WORD, Query
 
 # Private-use characters mark the matches; they become <mark> only after the text is escaped.
@@ -58,21 +59,26 @@ class SQLiteBackend:
     def ranked(self, queryset, path, query):
         return queryset.annotate(relevance=F(f"{path}match__rank") * -1)
 
-    def marked(self, queryset, path, query):
-        def fts5(function, column, *extra):
-            return Func(
-                F(f"{path}match__match"),
-                Value(column),
-                Value(MARK_START),
-                Value(MARK_END),
-                *extra,
-                function=function,
-                output_field=TextField(),
+    def marked(self, publication_ids, query) -> dict[int, tuple[str, str]]:
+        entries = dict(
+            Entry.objects.filter(publication__in=publication_ids).values_list(
+                "pk", "publication_id"
             )
-
-        return queryset.annotate(
-            marked_summary=fts5("highlight", 2), marked_body=fts5("snippet", 3, Value("…"), 40)
         )
+
+        def fts5(function, column, *extra):
+            marks = [Value(column), Value(MARK_START), Value(MARK_END), *extra]
+            return Func(F("match"), *marks, function=function, output_field=TextField())
+
+        # "rowid + 0": FTS5 would match the whole query again for each rowid it were given.
+        rows = (
+            EntryMatch.objects.filter(match=self.text(query, every=False))
+            .annotate(key=F("entry_id") + 0)
+            .filter(key__in=list(entries))
+            .annotate(summary=fts5("highlight", 2), body=fts5("snippet", 3, Value("…"), 40))
+            .values_list("entry_id", "summary", "body")
+        )
+        return {entries[entry]: (summary, body) for entry, summary, body in rows}
 
     def nearest(self, word: str) -> str | None:
         # Words from the same first letter: a misspelling rarely starts wrong.
@@ -118,26 +124,23 @@ class PostgreSQLBackend:
         )
         return queryset.annotate(relevance=rank)
 
-    def marked(self, queryset, path, query):
-        search_query = self.search_query(query, False)
+    def marked(self, publication_ids, query) -> dict[int, tuple[str, str]]:
+        search_query = self.search_query(query, every=False)
 
         def headline(field, **options):
-            text = Replace(
-                Replace(F(f"{path}{field}"), Value("<"), Value(LESS)), Value(">"), Value(GREATER)
-            )
-            return SearchHeadline(
-                text,
-                search_query,
-                config="english",
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                **options,
-            )
+            text = Replace(Replace(F(field), Value("<"), Value(LESS)), Value(">"), Value(GREATER))
+            marks = {"start_sel": MARK_START, "stop_sel": MARK_END}
+            return SearchHeadline(text, search_query, config="english", **marks, **options)
 
-        return queryset.annotate(
-            marked_summary=headline("summary", highlight_all=True),
-            marked_body=headline("body", max_words=40, min_words=20, fragment_delimiter="…"),
+        rows = (
+            Entry.objects.filter(publication__in=publication_ids)
+            .annotate(
+                marked_summary=headline("summary", highlight_all=True),
+                marked_body=headline("body", max_words=40, min_words=20, fragment_delimiter="…"),
+            )
+            .values_list("publication_id", "marked_summary", "marked_body")
         )
+        return {pk: (summary, body) for pk, summary, body in rows}
 
     def nearest(self, word: str) -> str | None:
         with transaction.atomic(), connection.cursor() as cursor:

@@ -186,18 +186,13 @@ class SearchView(TemplateView):
     def mark(self, engine, query, publications):
         """Each publication's summary with its matches marked, or else the matching part of its
         body."""
-        ids = [publication.pk for publication in publications]
-        matched = engine.match(Publication.objects.filter(pk__in=ids), PATH, query, every=False)
-        marked = engine.marked(matched, PATH, query).values_list(
-            "pk", "marked_summary", "marked_body"
-        )
-        snippets = {
-            pk: summary if MARK_START in (summary or "") or MARK_START not in (body or "") else body
-            for pk, summary, body in marked
-        }
+        marked = engine.marked([publication.pk for publication in publications], query)
         for publication in publications:
-            if snippets.get(publication.pk):
-                publication.snippet = highlighted(snippets[publication.pk])
+            summary, body = marked.get(publication.pk, ("", ""))
+            if MARK_START in (summary or "") or MARK_START not in (body or ""):
+                publication.snippet = highlighted(summary) if summary else ""
+            else:
+                publication.snippet = highlighted(body)
 
     def best_matches(self, engine, query):
         """AI models, topics, people, committees, … with every word (and, if few, some), those
