@@ -24,7 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz, process
 
-from search.models import Entry, EntryMatch
+from search.models import Entry, EntryMatch, EntryText
 from search.query import WORD, Query
 
 # Private-use characters mark the matches; they become <mark> only after the text is escaped.
@@ -93,8 +93,9 @@ class SQLiteBackend:
 
 
 class PostgreSQLBackend:
-    """django.contrib.postgres.search: Entry.document is a weighted tsvector with a GIN index;
-    pg_trgm (a GIN trigram index on Entry.title) finds titles with a word like a misspelt one."""
+    """django.contrib.postgres.search: EntryText.document is a weighted tsvector with a GIN
+    index; pg_trgm (a GIN trigram index on EntryText.title) finds titles with a word like a
+    misspelt one."""
 
     WEIGHTS = [0.05, 0.2, 0.5, 1.0]  # D (body), C (summary), B (names), A (title)
     VECTOR = (
@@ -116,11 +117,11 @@ class PostgreSQLBackend:
         return combined
 
     def match(self, queryset, path, query, every=True):
-        return queryset.filter(**{f"{path}document": self.search_query(query, every)})
+        return queryset.filter(**{f"{path}text__document": self.search_query(query, every)})
 
     def ranked(self, queryset, path, query):
         rank = SearchRank(
-            F(f"{path}document"), self.search_query(query, False), weights=self.WEIGHTS
+            F(f"{path}text__document"), self.search_query(query, False), weights=self.WEIGHTS
         )
         return queryset.annotate(relevance=rank)
 
@@ -133,12 +134,12 @@ class PostgreSQLBackend:
             return SearchHeadline(text, search_query, config="english", **marks, **options)
 
         rows = (
-            Entry.objects.filter(publication__in=publication_ids)
+            EntryText.objects.filter(entry__publication__in=publication_ids)
             .annotate(
                 marked_summary=headline("summary", highlight_all=True),
                 marked_body=headline("body", max_words=40, min_words=20, fragment_delimiter="…"),
             )
-            .values_list("publication_id", "marked_summary", "marked_body")
+            .values_list("entry__publication_id", "marked_summary", "marked_body")
         )
         return {pk: (summary, body) for pk, summary, body in rows}
 
@@ -147,7 +148,7 @@ class PostgreSQLBackend:
             # Titles with a word about as alike as "elecions" is to "elections" (0.6 by default).
             cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.5")
             titles = list(
-                Entry.objects.filter(title__trigram_word_similar=word)
+                EntryText.objects.filter(title__trigram_word_similar=word)
                 .annotate(similarity=TrigramWordSimilarity(word, "title"))
                 .order_by("-similarity")
                 .values_list("title", flat=True)[:5]
@@ -164,4 +165,4 @@ def backend():
 def entries_index(ids) -> None:
     """Compute PostgreSQL's document of these entries (SQLite's triggers need no help)."""
     if connection.vendor == "postgresql":
-        Entry.objects.filter(pk__in=ids).update(document=PostgreSQLBackend.VECTOR)
+        EntryText.objects.filter(pk__in=ids).update(document=PostgreSQLBackend.VECTOR)

@@ -28,7 +28,7 @@ from editorial.models import Status
 from evaluations.models import Evaluation, EvaluationCategory
 from pagecache.generation import generation_end
 from search.backends import entries_index
-from search.models import Entry, Synonym
+from search.models import Entry, EntryText, Synonym
 from search.query import model_names_joined
 
 # The date of content that is always visible (people, lifecycle, evaluations).
@@ -117,18 +117,17 @@ KIND_OF = {model: kind for kind, (model, _, _) in KINDS.items()}
 
 def entry_make(kind: str, item) -> Entry:
     fields = KINDS[kind][2](item)
-    return Entry(
+    entry = Entry(
         kind=kind,
         object_id=item.pk,
+        publication=fields.pop("publication", None),
         status=getattr(item, "status", Status.PUBLISHED),
         published_at=getattr(item, "published_at", ALWAYS),
         url=item.get_absolute_url(),
         label=str(item),
-        **{
-            field: model_names_joined(value) if isinstance(value, str) else value
-            for field, value in fields.items()
-        },
     )
+    entry.indexed = EntryText(**{field: model_names_joined(text) for field, text in fields.items()})
+    return entry
 
 
 def search_index_update(*, kind: str = "publication", ids) -> None:
@@ -139,9 +138,13 @@ def search_index_update(*, kind: str = "publication", ids) -> None:
         for start in range(0, len(ids), 1000):
             batch = ids[start : start + 1000]
             Entry.objects.filter(kind=kind, object_id__in=batch).delete()
-            items = read(model.objects.filter(pk__in=batch))
-            made = Entry.objects.bulk_create(entry_make(kind, item) for item in items)
-            entries_index([entry.pk for entry in made])
+            entries = Entry.objects.bulk_create(
+                entry_make(kind, item) for item in read(model.objects.filter(pk__in=batch))
+            )
+            for entry in entries:
+                entry.indexed.entry = entry
+            EntryText.objects.bulk_create(entry.indexed for entry in entries)
+            entries_index([entry.pk for entry in entries])
 
 
 def search_index_rebuild(*, progress=None, batch_size=1000) -> int:

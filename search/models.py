@@ -32,12 +32,11 @@ DocumentField.register_lookup(SearchVectorExact)
 
 
 class Entry(models.Model):
-    """The searchable text of one item (a publication, an AI model, a person, …).
+    """One item (a publication, an AI model, a person, …) as search finds it; its text is in
+    `EntryText`, a table of its own, so that joining an entry reads a short row.
 
     Each item's status and date are copied here, so `Entry.objects.live()` is the same rule as
     the item's own; publications are always read through `Publication.objects.live()`.
-    SQLite indexes the text in the FTS5 table `search_entry_fts`, kept in step by triggers;
-    PostgreSQL in `document`, a weighted tsvector with a GIN index (see search.backends).
     """
 
     kind = models.CharField(max_length=20)
@@ -50,13 +49,6 @@ class Entry(models.Model):
     # What a "best match" card shows: the item's name and address.
     label = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
-    # The indexed text, model names written as one word (search.query.model_names_joined).
-    # Title ≫ AI-model, topic and other names ≫ summary ≫ body, in the engines' weights.
-    title = models.TextField()
-    names = models.TextField(blank=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    document = DocumentField(null=True, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
@@ -74,8 +66,29 @@ class Entry(models.Model):
         return KIND_NAMES[self.kind]
 
 
+class EntryText(models.Model):
+    """An entry's indexed text, model names written as one word (search.query.model_names_joined).
+
+    SQLite indexes it in the FTS5 table `search_entry_fts`, kept in step by triggers;
+    PostgreSQL in `document`, a weighted tsvector with a GIN index (see search.backends).
+    """
+
+    entry = models.OneToOneField(
+        Entry, primary_key=True, on_delete=models.CASCADE, related_name="text"
+    )
+    # Title ≫ AI-model, topic and other names ≫ summary ≫ body, in the engines' weights.
+    title = models.TextField()
+    names = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    document = DocumentField(null=True, editable=False)
+
+    def __str__(self):
+        return self.title
+
+
 class EntryMatch(models.Model):
-    """SQLite's FTS5 table over the entries, read through the ORM: filtering `match` with a
+    """SQLite's FTS5 table over the entries' text, read through the ORM: filtering `match` with a
     query string is FTS5's MATCH, `rank` is its bm25() with the column weights set on the table."""
 
     entry = models.OneToOneField(

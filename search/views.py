@@ -12,7 +12,7 @@ from catalog.models import AIModel, Kind, Label, Publication, Topic
 from catalog.views import PAGE_SIZE, SLUG, paginate
 from search.backends import MARK_START, backend, highlighted
 from search.models import Entry, Synonym
-from search.query import MAX_QUERY_LENGTH, STOP_WORDS, WORD, query_parse
+from search.query import MAX_QUERY_LENGTH, STOP_WORDS, WORD, model_names_joined, query_parse
 
 BEST_MATCHES = 4
 BEST_CANDIDATES = 12  # ranked by the engine, among which exact names come first
@@ -208,7 +208,7 @@ class SearchView(TemplateView):
         typed = set(" ".join(query.words).split())
 
         def named(entry):
-            return set(WORD.findall(entry.title.lower())) - STOP_WORDS <= typed
+            return set(WORD.findall(model_names_joined(entry.label).lower())) - STOP_WORDS <= typed
 
         found.sort(key=lambda entry: not named(entry))
         named_models = [e.object_id for e in found if e.kind == "aimodel" and named(e)]

@@ -1,10 +1,11 @@
 """Search's own index, replacing the raw tables and functions catalog's migrations made.
 
-SQLite: search_entry_fts, an FTS5 table over search_entry (porter stemming; bm25 weights title
+SQLite: search_entry_fts, an FTS5 table over search_entrytext (porter stemming; bm25 weights title
 10, names 5, summary 2, body 1), and search_word_fts, an unstemmed one of the titles whose words
 (search_word_vocab) are the vocabulary of "Did you mean"; triggers keep both in step with
-search_entry. PostgreSQL: a GIN index on the weighted tsvector `document`, and pg_trgm with a
-GIN trigram index on the titles. The entries are made by 0003_index.
+search_entrytext. PostgreSQL: a GIN index on the weighted tsvector `document`, and pg_trgm with a
+GIN trigram index on the titles. The entries are made by 0003_index. Their text is a table of
+its own (search_entrytext): joining an entry then reads a short row, not pages of body.
 """
 
 import django.db.models.deletion
@@ -28,8 +29,8 @@ COLUMNS = ["title", "names", "summary", "body"]
 
 def fts5(table, columns, tokenize):
     return (
-        f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, content='search_entry', "
-        f"content_rowid='id', tokenize='{tokenize}')"
+        f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, "
+        f"content='search_entrytext', content_rowid='entry_id', tokenize='{tokenize}')"
     )
 
 
@@ -37,10 +38,14 @@ def trigger(event, table, columns):
     values = ", ".join(columns)
     new = ", ".join(f"new.{column}" for column in columns)
     old = ", ".join(f"old.{column}" for column in columns)
-    delete = f"INSERT INTO {table}({table}, rowid, {values}) VALUES ('delete', old.id, {old});"
-    insert = f"INSERT INTO {table}(rowid, {values}) VALUES (new.id, {new});"
+    delete = (
+        f"INSERT INTO {table}({table}, rowid, {values}) VALUES ('delete', old.entry_id, {old});"
+    )
+    insert = f"INSERT INTO {table}(rowid, {values}) VALUES (new.entry_id, {new});"
     body = {"insert": insert, "delete": delete, "update": delete + " " + insert}[event]
-    return f"CREATE TRIGGER {table}_{event} AFTER {event.upper()} ON search_entry BEGIN {body} END"
+    return (
+        f"CREATE TRIGGER {table}_{event} AFTER {event.upper()} ON search_entrytext BEGIN {body} END"
+    )
 
 
 SQLITE = [
@@ -53,8 +58,8 @@ SQLITE = [
     *(trigger(event, "search_word_fts", ["title"]) for event in ["insert", "delete", "update"]),
 ]
 POSTGRESQL = [
-    "CREATE INDEX search_entry_document ON search_entry USING gin (document)",
-    "CREATE INDEX search_entry_title_trigram ON search_entry USING gin (title gin_trgm_ops)",
+    "CREATE INDEX search_entrytext_document ON search_entrytext USING gin (document)",
+    "CREATE INDEX search_entrytext_title ON search_entrytext USING gin (title gin_trgm_ops)",
 ]
 
 
@@ -91,15 +96,6 @@ class Migration(migrations.Migration):
                 ),
                 ("kind", models.CharField(max_length=20)),
                 ("object_id", models.PositiveBigIntegerField()),
-                ("status", models.CharField(default="published", max_length=10)),
-                ("published_at", models.DateTimeField()),
-                ("label", models.CharField(max_length=300)),
-                ("url", models.CharField(max_length=300)),
-                ("title", models.TextField()),
-                ("names", models.TextField(blank=True)),
-                ("summary", models.TextField(blank=True)),
-                ("body", models.TextField(blank=True)),
-                ("document", search.models.DocumentField(editable=False, null=True)),
                 (
                     "publication",
                     models.OneToOneField(
@@ -109,6 +105,10 @@ class Migration(migrations.Migration):
                         to="catalog.publication",
                     ),
                 ),
+                ("status", models.CharField(default="published", max_length=10)),
+                ("published_at", models.DateTimeField()),
+                ("label", models.CharField(max_length=300)),
+                ("url", models.CharField(max_length=300)),
             ],
             options={
                 "verbose_name_plural": "entries",
@@ -118,6 +118,26 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
+        ),
+        migrations.CreateModel(
+            name="EntryText",
+            fields=[
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="text",
+                        serialize=False,
+                        to="search.entry",
+                    ),
+                ),
+                ("title", models.TextField()),
+                ("names", models.TextField(blank=True)),
+                ("summary", models.TextField(blank=True)),
+                ("body", models.TextField(blank=True)),
+                ("document", search.models.DocumentField(editable=False, null=True)),
+            ],
         ),
         migrations.CreateModel(
             name="EntryMatch",
