@@ -71,14 +71,24 @@ class SQLiteBackend:
             return Func(F("match"), *marks, function=function, output_field=TextField())
 
         # "rowid + 0": FTS5 would match the whole query again for each rowid it were given.
-        rows = (
+        page = (
             EntryMatch.objects.filter(match=self.text(query, every=False))
             .annotate(key=F("entry_id") + 0)
             .filter(key__in=list(entries))
-            .annotate(summary=fts5("highlight", 2), body=fts5("snippet", 3, Value("…"), 40))
-            .values_list("entry_id", "summary", "body")
         )
-        return {entries[entry]: (summary, body) for entry, summary, body in rows}
+        summaries = dict(
+            page.annotate(marked=fts5("highlight", 2)).values_list("entry_id", "marked")
+        )
+        # A body's snippet reads the whole body: only for results whose summary has no match.
+        unmarked = [e for e, summary in summaries.items() if MARK_START not in (summary or "")]
+        bodies = dict(
+            page.filter(key__in=unmarked)
+            .annotate(marked=fts5("snippet", 3, Value("…"), 40))
+            .values_list("entry_id", "marked")
+            if unmarked
+            else []
+        )
+        return {entries[e]: (summaries[e], bodies.get(e, "")) for e in summaries}
 
     def nearest(self, word: str) -> str | None:
         # Words from the same first letter: a misspelling rarely starts wrong.
@@ -133,15 +143,22 @@ class PostgreSQLBackend:
             marks = {"start_sel": MARK_START, "stop_sel": MARK_END}
             return SearchHeadline(text, search_query, config="english", **marks, **options)
 
-        rows = (
-            EntryText.objects.filter(entry__publication__in=publication_ids)
-            .annotate(
-                marked_summary=headline("summary", highlight_all=True),
-                marked_body=headline("body", max_words=40, min_words=20, fragment_delimiter="…"),
+        texts = EntryText.objects.filter(entry__publication__in=publication_ids)
+        summaries = dict(
+            texts.annotate(marked=headline("summary", highlight_all=True)).values_list(
+                "entry__publication_id", "marked"
             )
-            .values_list("entry__publication_id", "marked_summary", "marked_body")
         )
-        return {pk: (summary, body) for pk, summary, body in rows}
+        # A body's headline reads the whole body: only for results whose summary has no match.
+        unmarked = [pk for pk, summary in summaries.items() if MARK_START not in (summary or "")]
+        bodies = dict(
+            texts.filter(entry__publication__in=unmarked)
+            .annotate(marked=headline("body", max_words=40, min_words=20, fragment_delimiter="…"))
+            .values_list("entry__publication_id", "marked")
+            if unmarked
+            else []
+        )
+        return {pk: (summary, bodies.get(pk, "")) for pk, summary in summaries.items()}
 
     def nearest(self, word: str) -> str | None:
         with transaction.atomic(), connection.cursor() as cursor:
