@@ -76,11 +76,13 @@ class SQLiteBackend:
             .annotate(key=F("entry_id") + 0)
             .filter(key__in=list(entries))
         )
-        summaries = dict(
-            page.annotate(marked=fts5("highlight", 2)).values_list("entry_id", "marked")
-        )
-        # A body's snippet reads the whole body: only for results whose summary has no match.
-        unmarked = [e for e, summary in summaries.items() if MARK_START not in (summary or "")]
+        rows = page.annotate(title=fts5("highlight", 0), summary=fts5("highlight", 2))
+        summaries, unmarked = {}, []
+        for entry, title, summary in rows.values_list("entry_id", "title", "summary"):
+            summaries[entry] = summary
+            # A body's snippet reads the whole body: only where neither title nor summary match.
+            if MARK_START not in (title or "") + (summary or ""):
+                unmarked.append(entry)
         bodies = dict(
             page.filter(key__in=unmarked)
             .annotate(marked=fts5("snippet", 3, Value("…"), 40))
@@ -144,13 +146,16 @@ class PostgreSQLBackend:
             return SearchHeadline(text, search_query, config="english", **marks, **options)
 
         texts = EntryText.objects.filter(entry__publication__in=publication_ids)
-        summaries = dict(
-            texts.annotate(marked=headline("summary", highlight_all=True)).values_list(
-                "entry__publication_id", "marked"
-            )
-        )
-        # A body's headline reads the whole body: only for results whose summary has no match.
-        unmarked = [pk for pk, summary in summaries.items() if MARK_START not in (summary or "")]
+        rows = texts.annotate(
+            marked_title=headline("title", highlight_all=True),
+            marked_summary=headline("summary", highlight_all=True),
+        ).values_list("entry__publication_id", "marked_title", "marked_summary")
+        summaries, unmarked = {}, []
+        for pk, title, summary in rows:
+            summaries[pk] = summary
+            # A body's headline reads the whole body: only where neither title nor summary match.
+            if MARK_START not in (title or "") + (summary or ""):
+                unmarked.append(pk)
         bodies = dict(
             texts.filter(entry__publication__in=unmarked)
             .annotate(marked=headline("body", max_words=40, min_words=20, fragment_delimiter="…"))
