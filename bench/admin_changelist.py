@@ -114,6 +114,7 @@ def create_content(total):
     from django.utils.text import slugify
 
     from catalog.models import AIModel, AIModelAlias, Kind, Label, Publication, Status, Topic
+    from search.index import search_index_update
 
     rng = random.Random(2025)
     ai_models = AIModel.objects.bulk_create(
@@ -166,6 +167,8 @@ def create_content(total):
                 for row in batch
                 for topic in rng.sample(topics, 2)
             )
+            # bulk_create sends no signals: index the batch as a bulk import must.
+            search_index_update(ids=[row.pk for row in batch])
         done = first + len(batch)
         print(f"  {done:>9,} / {total:,} publications  ({time.perf_counter() - started:.0f} s)")
     # Planner statistics, and PostgreSQL's visibility map, as a maintained database has them.
@@ -245,6 +248,7 @@ def run(args):
         (f"page {page}", f"?p={page}"),
         ("filter", "?status__exact=published&kind__exact=system_card"),
         ("search", "?q=o3"),
+        ("search 2", "?q=red+teaming"),
         # Ours lists years from the index (PublishedDateFilter); the others by date_hierarchy.
         ("year", {"ours": "?published=2020", "*": "?published_at__year=2020"}),
     ]

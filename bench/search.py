@@ -8,8 +8,7 @@ PostgreSQL server of --postgres-url), migrates it, generates the data set with
 `bench/synthetic.py`, and then times a fixed mix of queries through the view (Django's test
 client, DEBUG off) and, in the same run, the same queries answered with icontains over the
 same fields, as the baseline. It prints p50/p95 per query type and the baseline's p50 and p95
-divided by the engine's, and how long the first search after a change to the content takes (it
-makes the facet sets again; see search/engine.py).
+divided by the engine's.
 
 Without --reuse the databases are thrown away at the end. With it they are kept (the SQLite
 files in --data-dir) and the next --reuse run only migrates them and tops them up, which
@@ -32,10 +31,15 @@ sys.path.insert(0, str(ROOT))
 QUERY_TYPES = {
     # type: (search text, extra parameters); several texts per type, used in turn.
     "single word": [("jailbreak", {}), ("hallucination", {}), ("sandbagging", {})],
-    "two words": [("red teaming", {}), ("bias evaluation", {}), ("privacy safeguards", {})],
-    "phrase": [('"system card"', {}), ('"prompt injection"', {}), ('"deep fakes"', {})],
-    "model facet": [("jailbreak", {"model": None}), ("refusal", {"model": None})],
-    "model + topic": [("evaluation", {"model": None, "topic": None})],
+    "multi-word": [("red teaming", {}), ("bias evaluation", {}), ("privacy safeguards", {})],
+    "phrase": [('"prompt injection"', {}), ('"parental controls"', {})],
+    "fallback": [("sandbagging zebra", {}), ("jailbreak gardening tips", {})],
+    "typo": [("jailbrek", {}), ("halucination", {})],
+    "facet-filtered": [
+        ("jailbreak", {"model": None}),
+        ("evaluation", {"model": None, "topic": None}),
+    ],
+    "model name": [("atlas-mini", {}), ("Boreal", {}), ("helix pro", {})],
     "no match": [("zyxwvut", {}), ("qqqxxzz", {})],
 }
 
@@ -45,6 +49,11 @@ def parse_args():
     parser.add_argument("--publications", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--postgres-prefix",
+        default="safetyhub_bench_search",
+        help="the PostgreSQL databases are named <prefix>_<publications>",
+    )
     parser.add_argument("--requests", type=int, default=30, help="timed requests per query type")
     parser.add_argument(
         "--conn-max-age",
@@ -79,7 +88,7 @@ def parse_args():
 
 
 def postgres_name(publications):
-    return f"safetyhub_bench_search_{publications}"
+    return f"{parse_args().postgres_prefix}_{publications}"
 
 
 def database_url(kind, publications, folder, postgres_url):
@@ -111,14 +120,12 @@ def icontains_baseline(text, params):
     from django.db.models.functions import ExtractYear
 
     from catalog.models import AIModel, Publication
-    from search.engine import query_parse
 
     matches = Publication.objects.live()
-    for group in query_parse(text).groups:
+    for word in text.replace('"', "").split():
         either = Q()
-        for term in group:
-            for field in ["title", "summary", "body", "ai_models__name", "topics__name"]:
-                either |= Q(**{f"{field}__icontains": term.text})
+        for field in ["title", "summary", "body", "ai_models__name", "topics__name"]:
+            either |= Q(**{f"{field}__icontains": word})
         matches = matches.filter(pk__in=Publication.objects.filter(either).values("pk"))
     if params.get("model"):
         model = AIModel.objects.get(slug=params["model"])
@@ -165,7 +172,6 @@ def bench_one(kind, publications, args):
 
     from bench import synthetic
     from catalog.models import AIModel, Publication, Topic
-    from pagecache.generation import generation_end
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -200,13 +206,6 @@ def bench_one(kind, publications, args):
             baseline_times += times
             counts.append(count)
         rows.append((name, engine_times, baseline_times, counts))
-    # The first search after any change to the content makes the facet sets again.
-    first_times = []
-    for _ in range(5):
-        generation_end()
-        first_times += measure(
-            lambda: client.get("/search/", {"q": "jailbreak"}), 1, warm_up=False
-        )[0]
     live = Publication.objects.live().count()
     load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
     scanned = f" (the first {args.baseline_texts} of each type)" if args.baseline_texts else ""
@@ -227,10 +226,6 @@ def bench_one(kind, publications, args):
             f"{name:15} {p50:9.1f}ms {p95:6.1f}ms   {b50:11.1f}ms {b95:6.1f}ms"
             f"   {b50 / p50:11.1f}x {b95 / p95:5.1f}x   {', '.join(f'{c:,}' for c in counts)}"
         )
-    print(
-        f"first search after a change (facet sets made again): "
-        f"p50 {percentile(first_times, 0.5):.1f}ms, max {max(first_times):.1f}ms"
-    )
     return rows
 
 

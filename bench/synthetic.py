@@ -50,7 +50,7 @@ from catalog.models import (
 )
 from editorial.markup import render_markdown
 from pagecache.generation import generation_end
-from search.engine import search_index_update
+from search.index import search_index_update
 
 PREFIX = "synthetic-"
 BATCH_SIZE = 2000
@@ -522,7 +522,7 @@ def synthetic_content_generate(*, publications: int, seed: int = 1, progress=Non
                 made += zip(batch, (item for _, item in rows), strict=True)
                 cards = cards[-50:]
             links_create(made)
-            search_index_update(publication_ids=[publication.pk for publication, _ in made])
+            search_index_update(ids=[publication.pk for publication, _ in made])
             generation_end()  # bulk_create sends no signals; cached pages must not outlive it
             created += len(made)
             if progress:

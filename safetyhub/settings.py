@@ -342,6 +342,8 @@ if media_host := urlsplit(MEDIA_URL).netloc:
     IMAGE_SOURCES.append(f"{urlsplit(MEDIA_URL).scheme or 'https'}://{media_host}")
 SECURE_CSP = {
     "default-src": [CSP.NONE],
+    # Static script files only (the search page's facets); never inline.
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": IMAGE_SOURCES,
     "form-action": [CSP.SELF],

@@ -6,4 +6,4 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
-        from search import signals  # noqa: F401  (keeps the index in step with catalog's content)
+        from search import index  # noqa: F401  (keeps the index in step with the content)

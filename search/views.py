@@ -1,21 +1,27 @@
-"""The search page: one box over the publications, with facets to narrow the results."""
+"""The search page: best matches of every kind, then the publications, ranked, with facets."""
 
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import ExtractYear
 from django.template.response import TemplateResponse
 from django.views.generic import TemplateView
 
-from catalog.filters import query_problems
-from catalog.models import Kind, Label
+from catalog.models import AIModel, Kind, Label, Publication, Topic
 from catalog.views import PAGE_SIZE, SLUG, paginate
-from search import engine as search
+from search.backends import MARK_START, backend, highlighted
+from search.models import Entry, Synonym
+from search.query import MAX_QUERY_LENGTH, STOP_WORDS, WORD, model_names_joined, query_parse
+
+BEST_MATCHES = 4
+BEST_CANDIDATES = 12  # ranked by the engine, among which exact names come first
+PATH = "search_entry__"  # from a publication to its search entry
+MODELS_SHOWN = 8  # the model facet's most frequent values; the rest behind "more"
+FALLBACK = "No result has every word; showing results with some of them."
 
 
 class FacetOption(NamedTuple):
-    """A value of a search facet, as the page offers it (an object, not a dict: a template
-    reads a dict's keys only after an attribute lookup fails, at the cost of an exception)."""
-
     value: str
     label: str
     count: int
@@ -23,17 +29,22 @@ class FacetOption(NamedTuple):
     remove_url: str | None
 
 
+class Facet(NamedTuple):
+    name: str
+    label: str
+    options: list[FacetOption]
+    shown: int  # how many options show before "more"
+
+
 class SearchView(TemplateView):
-    """One box over titles, summaries, bodies and the names of models, topics and committees."""
+    """One box over every kind of content; unknown parameters (utm_*, fbclid, …) are ignored."""
 
     template_name = "search/search.html"
-    facet_names = ["model", "topic", "kind", "label", "year"]
-    allowed_parameters = {"q", "page", "related", *facet_names}
+    # The page cache's middleware drops every other parameter before the view reads the query.
+    allowed_parameters = {"q", "page", "model", "topic", "kind", "label", "year"}
 
     def get(self, request, *args, **kwargs):
-        problems = query_problems(request.GET, self.allowed_parameters, repeatable=self.facet_names)
-        if not problems:
-            self.text, self.filters, problems = self.read_query(request.GET)
+        problems = self.read(request.GET)
         if problems:
             return TemplateResponse(
                 request,
@@ -43,105 +54,222 @@ class SearchView(TemplateView):
             )
         return super().get(request, *args, **kwargs)
 
-    def read_query(self, params):
-        problems = []
-        text = params.get("q", "").replace("\x00", " ").strip()
-        if len(text) > search.MAX_QUERY_LENGTH:
+    def read(self, params) -> list[str]:
+        """Read the known parameters into self.text and self.chosen; the problems with them."""
+        problems = [
+            f"Give “{name}” once." for name in ("q", "page") if len(params.getlist(name)) > 1
+        ]
+        self.text = params.get("q", "").replace("\x00", " ").strip()
+        if len(self.text) > MAX_QUERY_LENGTH:
             problems.append(
-                f"Search text is limited to {search.MAX_QUERY_LENGTH} characters; "
-                f"this one has {len(text):,}."
+                f"Search text is limited to {MAX_QUERY_LENGTH} characters; "
+                f"this one has {len(self.text):,}."
             )
-        related = params.get("related", "all")
-        if related not in {"all", "exact"}:
-            problems.append(f"“related” is “all” or “exact”, not “{related}”.")
+        self.models = {m.slug: m for m in AIModel.objects.live().only("name", "slug")}
+        self.topics = {t.slug: t for t in Topic.objects.live().only("name", "slug")}
 
-        def chosen(name, live, noun):
-            slugs = set(params.getlist(name))
-            for slug in sorted(slug for slug in slugs if not SLUG.fullmatch(slug)):
-                problems.append(f"“{slug}” is not a valid {noun} name.")
-                slugs.discard(slug)
-            found = [item for item in live if item.slug in slugs]
-            for slug in sorted(slugs - {item.slug for item in found}):
-                problems.append(f"There is no {noun} “{slug}”.")
-            return found
+        def chosen(name, known, noun):
+            values = list(dict.fromkeys(params.getlist(name)))
+            for value in values:
+                if name in {"model", "topic"} and not SLUG.fullmatch(value):
+                    problems.append(f"“{value}” is not a valid {noun} name.")
+                elif value not in known:
+                    problems.append(
+                        f"There is no {noun} “{value}”."
+                        if name in {"model", "topic"}
+                        else f"“{value}” is not a {noun}."
+                    )
+            return [value for value in values if value in known]
 
-        def valid(name, values, noun):
-            picked = params.getlist(name)
-            problems.extend(
-                f"“{value}” is not a {noun}." for value in picked if value not in values
-            )
-            return [value for value in picked if value in values]
+        years = {str(year) for year in range(1900, 2200)}
+        self.chosen = {
+            "model": chosen("model", self.models, "AI model"),
+            "topic": chosen("topic", self.topics, "topic"),
+            "kind": chosen("kind", Kind.values, "kind of publication"),
+            "label": chosen("label", Label.values, "label"),
+            "year": chosen("year", years, "year"),
+        }
+        return problems
 
-        years = [str(year) for year in range(1900, 2200)]
-        # The live models and topics of the content's generation, as search counts them.
-        self.sets = search.facet_sets()
-        filters = search.Filters(
-            ai_models=chosen("model", self.sets.ai_models, "AI model"),
-            topics=chosen("topic", self.sets.topics, "topic"),
-            kinds=valid("kind", Kind.values, "kind of publication"),
-            labels=valid("label", Label.values, "label"),
-            years=[int(year) for year in valid("year", years, "year")],
-            related=related == "all",
-        )
-        return text, filters, problems
+    def filtered(self, queryset, skip=None):
+        """The publications the chosen facet values allow, all but `skip`'s."""
+        links = Publication.ai_models.through.objects
+        for name, values in self.chosen.items():
+            if not values or name == skip:
+                continue
+            if name == "model":  # a model stands for its family too (GPT-5: gpt-5-thinking, …)
+                models = Q(aimodel__slug__in=values) | Q(aimodel__family__slug__in=values)
+                queryset = queryset.filter(pk__in=links.filter(models).values("publication_id"))
+            elif name == "topic":
+                topics = Publication.topics.through.objects.filter(topic__slug__in=values)
+                queryset = queryset.filter(pk__in=topics.values("publication_id"))
+            elif name == "year":
+                queryset = queryset.filter(published_at__year__in=[int(y) for y in values])
+            else:
+                queryset = queryset.filter(**{f"{name}__in": values})
+        return queryset
 
     def get_context_data(self, **kwargs):
-        query = search.query_parse(self.text)
-        results = search.RankedResults(query, self.filters, self.sets)
+        engine = backend()
+        synonyms = [synonym.variants for synonym in Synonym.objects.all()]
+        query = query_parse(self.text, synonyms)
+        every, notice, corrected = True, "", None
+        if query and not self.found(engine, query):
+            corrected = self.corrected(engine, query)
+            query = corrected or query
+        if (
+            query
+            and len(query.groups) > 1
+            and not self.publications(engine, query).exists()
+            and self.publications(engine, query, every=False).exists()
+        ):
+            every, notice = False, FALLBACK
+        best, named_models = self.best_matches(engine, query) if query else ([], [])
+        matched = Publication.objects.live()
+        if query:
+            matched = engine.match(matched, PATH, query, every)
+        results = self.filtered(matched).as_cards()
+        if query:
+            results = self.ranked(engine, results, query, named_models)
         page = paginate(self.request, Paginator(results, PAGE_SIZE))
-        counts = results.facet_counts()
-        quick = search.quick_matches(self.text, query, results.sets) if query else ([], [])
-        ai_models, topics = quick
+        if query:
+            self.mark(engine, query, page.object_list)
+        facets = self.facets(matched)
         return super().get_context_data(
             text=self.text,
-            query=query,
+            corrected=" ".join(corrected.words) if corrected else "",
+            notice=notice,
             page_obj=page,
-            facets=self.facets(counts, results.sets),
-            quick_models=ai_models,
-            quick_topics=topics,
-            related=self.filters.related,
-            suggested_topics=results.sets.topics if not page.paginator.count else [],
+            best_matches=best,
+            facets=facets,
+            chosen=[
+                (facet, option) for facet in facets for option in facet.options if option.chosen
+            ],
             **kwargs,
         )
 
-    def facets(self, counts, sets):
-        """Each facet's values with their counts, chosen ones first; only values with results."""
-        params = self.request.GET
+    def publications(self, engine, query, every=True):
+        return self.filtered(engine.match(Publication.objects.live(), PATH, query, every))
 
-        def options(name, values):
-            chosen = set(params.getlist(name))
-            listed = [
-                FacetOption(
-                    value,
-                    label,
-                    counts[name].get(key, 0),
-                    value in chosen,
-                    self.url_without(name, value) if value in chosen else None,
+    def others(self, engine, query, every=True):
+        return engine.match(Entry.objects.live().exclude(kind="publication"), "", query, every)
+
+    def found(self, engine, query) -> bool:
+        """Whether any live publication (among the chosen facets) or other item has every word."""
+        return self.publications(engine, query).exists() or self.others(engine, query).exists()
+
+    def corrected(self, engine, query):
+        """The query with each unknown word replaced by the nearest known one, if that finds
+        anything."""
+        corrections = {}
+        for group in query.groups:
+            word = group[0][0]
+            if len(group) == 1 and len(group[0]) == 1 and word.isalpha() and len(word) > 3:
+                nearest = engine.nearest(word)
+                if nearest and nearest != word:
+                    corrections[word] = nearest
+        corrected = query.replaced(corrections)
+        return corrected if corrections and self.found(engine, corrected) else None
+
+    def ranked(self, engine, publications, query, named_models):
+        """Best first: about a model named exactly as searched, then by the engine's relevance,
+        an addendum's halved (it adds to a card, which comes first when they match alike), then
+        the newest."""
+        links = Publication.ai_models.through.objects.filter(
+            publication=OuterRef("pk"), aimodel__in=named_models
+        )
+        publications = engine.ranked(publications, PATH, query).annotate(
+            about=Exists(links),
+            score=F("relevance")
+            * Case(When(kind=Kind.ADDENDUM, then=Value(0.5)), default=Value(1.0)),
+        )
+        return publications.order_by("-about", "-score", "-published_at", "-pk")
+
+    def mark(self, engine, query, publications):
+        """Each publication's summary with its matches marked, or else the matching part of its
+        body."""
+        marked = engine.marked([publication.pk for publication in publications], query)
+        for publication in publications:
+            summary, body = marked.get(publication.pk, ("", ""))
+            if MARK_START in (summary or "") or MARK_START not in (body or ""):
+                publication.snippet = highlighted(summary) if summary else ""
+            else:
+                publication.snippet = highlighted(body)
+
+    def best_matches(self, engine, query):
+        """AI models, topics, people, committees, … with every word (and, if few, some), those
+        whose whole name was typed first; and the AI models among those."""
+
+        def ranked(every):
+            entries = engine.ranked(self.others(engine, query, every), "", query)
+            return list(entries.order_by("-relevance", "label")[:BEST_CANDIDATES])
+
+        found = ranked(every=True)
+        if len(found) < BEST_MATCHES and len(query.groups) > 1:
+            found += [entry for entry in ranked(every=False) if entry not in found]
+        typed = set(" ".join(query.words).split())
+
+        def named(entry):
+            return set(WORD.findall(model_names_joined(entry.label).lower())) - STOP_WORDS <= typed
+
+        found.sort(key=lambda entry: not named(entry))
+        named_models = [e.object_id for e in found if e.kind == "aimodel" and named(e)]
+        return found[:BEST_MATCHES], named_models
+
+    def facets(self, matched):
+        """Each facet's values with how many results each would give, keeping the other facets'
+        choices; chosen values first, then the most frequent."""
+        links = {"model": Publication.ai_models.through, "topic": Publication.topics.through}
+        labels = {
+            "model": {m.pk: (m.slug, m.name) for m in self.models.values()},
+            "topic": {t.pk: (t.slug, t.name) for t in self.topics.values()},
+            "kind": {k: (k, label) for k, label in Kind.choices},
+            "label": {k: (k, label) for k, label in Label.choices},
+        }
+        made = []
+        for name, title in [
+            ("model", "AI model"),
+            ("topic", "Topic"),
+            ("kind", "Kind"),
+            ("label", "Label"),
+            ("year", "Year"),
+        ]:
+            within = self.filtered(matched, skip=name)
+            if name in links:
+                field = "aimodel" if name == "model" else "topic"
+                rows = (
+                    links[name]
+                    .objects.filter(publication__in=within.values("pk"))
+                    .values_list(field)
+                    .annotate(n=Count("publication"))
+                    .order_by()
                 )
-                for key, value, label in values
-                if counts[name].get(key) or value in chosen
+            elif name == "year":
+                rows = (
+                    within.annotate(y=ExtractYear("published_at"))
+                    .values_list("y")
+                    .annotate(n=Count("pk"))
+                    .order_by()
+                )
+            else:
+                rows = within.values_list(name).annotate(n=Count("pk")).order_by()
+            counts = dict(rows)
+            values = labels.get(name) or {y: (str(y), str(y)) for y in counts}
+            chosen = set(self.chosen[name])
+            options = [
+                FacetOption(
+                    value, label, counts.get(key, 0), value in chosen, self.url_without(name, value)
+                )
+                for key, (value, label) in values.items()
+                if counts.get(key) or value in chosen
             ]
-            return sorted(listed, key=lambda option: (not option.chosen, -option.count))
-
-        return [
-            (
-                "model",
-                "AI model",
-                options("model", [(m.pk, m.slug, m.name) for m in sets.ai_models]),
-            ),
-            ("topic", "Topic", options("topic", [(t.pk, t.slug, t.name) for t in sets.topics])),
-            ("kind", "Kind", options("kind", [(k, k, label) for k, label in Kind.choices])),
-            ("label", "Label", options("label", [(k, k, label) for k, label in Label.choices])),
-            (
-                "year",
-                "Year",
-                sorted(
-                    options("year", [(y, str(y), str(y)) for y in counts["year"]]),
-                    key=lambda option: option.value,
-                    reverse=True,
-                ),
-            ),
-        ]
+            if name == "year":
+                options.sort(key=lambda option: option.value, reverse=True)
+            else:
+                options.sort(key=lambda option: (not option.chosen, -option.count, option.label))
+            shown = max(MODELS_SHOWN, len(chosen)) if name == "model" else len(options)
+            made.append(Facet(name, title, options, shown))
+        return made
 
     def url_without(self, name, value):
         params = self.request.GET.copy()

@@ -14,7 +14,7 @@ from pypdf import PdfWriter
 from catalog.models import AIModel, HubPage, Kind, Publication, Status, Topic
 from evaluations.models import Direction, Evaluation, EvaluationCategory, Result
 from pagecache.generation import generation_end
-from search.engine import search_index_update
+from search.index import search_index_update
 
 _numbers = count(1)
 
@@ -100,7 +100,7 @@ def make_many_publications(count, *, ai_models=(), topics=(), practices=(), comm
     for committee in committees:
         committee.publications.add(*publications)
     # bulk_create sends no signals, so index the new rows the way a bulk import must.
-    search_index_update(publication_ids=[publication.pk for publication in publications])
+    search_index_update(ids=[publication.pk for publication in publications])
     generation_end()
     return publications
 

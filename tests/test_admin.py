@@ -43,6 +43,7 @@ from evaluations.models import (
     RiskCategory,
     ThresholdLevel,
 )
+from search.models import Synonym
 from tests.admin_forms import management_form_data
 from uploads.images import renditions_make
 
@@ -208,6 +209,7 @@ def one_of_each(admin_user, settings):
         PreviewLink: preview_link_create(target=card, user=admin_user),
         Redirect: Redirect.objects.create(old_path="/publications/old/", new_path="/"),
         DBTaskResult: queued_task(settings),
+        Synonym: Synonym.objects.get_or_create(terms="deepfakes, deep fakes")[0],
     }
     missing = set(REGISTERED_MODELS) - set(objects)
     assert not missing, f"add an object of {missing} to the one_of_each fixture"

@@ -58,8 +58,8 @@ def latest_nodes():
 
 def state_before_the_move(executor):
     """The models as they were on main before the move: catalog at 0014, every other app at
-    its latest migration, no evaluations app."""
-    nodes = [node for node in latest_nodes() if node[0] not in {"catalog", "evaluations"}]
+    its latest migration, no evaluations app (nor search's index, which indexes evaluations)."""
+    nodes = [node for node in latest_nodes() if node[0] not in {"catalog", "evaluations", "search"}]
     return executor.loader.project_state([*nodes, BEFORE_THE_MOVE]).apps
 
 

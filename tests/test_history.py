@@ -168,8 +168,8 @@ def test_a_revert_updates_search_and_keeps_the_old_address_working(admin_client,
 
     renamed = client.get("/search/", {"q": "renamed"})
     original = client.get("/search/", {"q": "o3 system card"})
-    assert "0 results for" in renamed.content.decode()
-    assert "1 result for" in original.content.decode()
+    assert "0 publications for" in renamed.content.decode()
+    assert "1 publication for" in original.content.decode()
     assert client.get("/publications/renamed-card/")["Location"] == "/publications/o3-system-card/"
     assert not Redirect.objects.filter(old_path="/publications/o3-system-card/").exists()
 

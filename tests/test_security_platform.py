@@ -151,12 +151,13 @@ def policy(response):
     }
 
 
-def test_public_pages_allow_only_this_sites_styles_and_images_and_no_script(client):
+def test_public_pages_allow_only_this_sites_styles_images_and_script_files(client):
     publication = make_publication(title="Card")
 
     for url in ["/", publication.get_absolute_url(), "/search/?q=card", "/no-such-page/"]:
         assert policy(client.get(url)) == {
             "default-src": ["'none'"],
+            "script-src": ["'self'"],
             "style-src": ["'self'"],
             "img-src": ["'self'"],
             "form-action": ["'self'"],

@@ -87,10 +87,8 @@ def create_tables(apps, schema_editor):
     statements = POSTGRESQL if schema_editor.connection.vendor == "postgresql" else SQLITE
     for statement in statements:
         schema_editor.execute(statement, params=None)  # no placeholders: % is the SQL's own
-    from search.engine import search_index_rebuild
-
-    if apps.get_model("catalog", "Publication").objects.exists():
-        search_index_rebuild()
+    # The index was filled here by the engine of the day; search's own migrations (which
+    # replace these tables) index the content from scratch.
 
 
 def drop_tables(apps, schema_editor):

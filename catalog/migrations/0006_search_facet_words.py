@@ -5,10 +5,9 @@ from django.db import migrations
 
 
 def rebuild(apps, schema_editor):
-    from search.engine import search_index_rebuild
-
-    if apps.get_model("catalog", "Publication").objects.exists():
-        search_index_rebuild()
+    # The index was filled here by the engine of the day; search's own migrations (which
+    # replace these tables) index the content from scratch.
+    pass
 
 
 class Migration(migrations.Migration):

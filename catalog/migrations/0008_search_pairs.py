@@ -1,8 +1,6 @@
 """SQLite's index gained a column of each body's pairs of neighbouring words, for phrases (see
 search.engine.SQLiteEngine); an index built before is made again. PostgreSQL's is unchanged."""
 
-import sys
-
 from django.db import migrations
 
 TOKENIZE = "tokenize='porter unicode61 remove_diacritics 2'"
@@ -17,15 +15,8 @@ def add_pairs(apps, schema_editor):
         return
     schema_editor.execute("DROP TABLE catalog_search")
     schema_editor.execute(create("title, entities, summary, body, facets, pairs"))
-    from search.engine import search_index_rebuild
-
-    def progress(done, total):
-        sys.stderr.write(f"\r  Indexing publications for search again: {done:,}/{total:,}")
-        if done == total:
-            sys.stderr.write("\n")
-
-    if apps.get_model("catalog", "Publication").objects.exists():
-        search_index_rebuild(progress=progress)
+    # The index was filled here by the engine of the day; search's own migrations (which
+    # replace these tables) index the content from scratch.
 
 
 def drop_pairs(apps, schema_editor):

@@ -3,11 +3,11 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from search.engine import search_index_rebuild
+from search.index import search_index_rebuild
 
 
 class Command(BaseCommand):
-    help = "Index every publication for search again, from scratch, with a progress bar."
+    help = "Index every item of content for search again, from scratch, with a progress bar."
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -21,7 +21,5 @@ class Command(BaseCommand):
         count = search_index_rebuild(progress=progress)
         sys.stderr.write("\n")
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Indexed {count:,} publications in {time.monotonic() - started:.1f} s."
-            )
+            self.style.SUCCESS(f"Indexed {count:,} items in {time.monotonic() - started:.1f} s.")
         )

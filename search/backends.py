@@ -1,0 +1,190 @@
+"""The two engines behind search, one small interface: SQLite FTS5 and PostgreSQL full-text.
+
+Each filters a QuerySet by a `Query` (search.query), ranks it by the engine's relevance with
+field weights (title ≫ names ≫ summary ≫ body), marks the matches in the summaries and bodies
+of a page of publications, and finds the known word nearest a misspelt one. `path` leads from
+the QuerySet's model to its `search.Entry` ("search_entry__" from a Publication, "" from an
+Entry).
+"""
+
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.db import connection, transaction
+from django.db.models import F, Func, TextField, Value
+from django.db.models.functions import Replace
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import fuzz, process
+
+from search.models import Entry, EntryMatch, EntryText
+from search.query import WORD, Query
+
+# Private-use characters mark the matches; they become <mark> only after the text is escaped.
+MARK_START, MARK_END = "\ue000", "\ue001"
+# ts_headline drops anything that looks like an HTML tag: "<" and ">" pass through it as these.
+LESS, GREATER = "\ue002", "\ue003"
+SUGGESTION_SCORE = 75  # out of 100: how alike a known word must be to be offered instead
+
+
+def highlighted(text: str) -> SafeString:
+    text = escape(text.replace(LESS, "<").replace(GREATER, ">"))
+    return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+class SQLiteBackend:
+    """FTS5: the porter-stemmed table search_entry_fts (bm25 weights 10, 5, 2, 1 set on it), and
+    an unstemmed one of titles, search_word_fts, whose words (fts5vocab) are the vocabulary."""
+
+    def text(self, query: Query, every=True) -> str:
+        def quoted(phrase):
+            return '"' + " ".join(phrase) + '"'
+
+        groups = ["(" + " OR ".join(map(quoted, group)) + ")" for group in query.groups]
+        text = (" AND " if every else " OR ").join(groups)
+        if query.excluded:
+            text = f"({text}) NOT (" + " OR ".join(map(quoted, query.excluded)) + ")"
+        return text
+
+    def match(self, queryset, path, query, every=True):
+        return queryset.filter(**{f"{path}match__match": self.text(query, every)})
+
+    def ranked(self, queryset, path, query):
+        return queryset.annotate(relevance=F(f"{path}match__rank") * -1)
+
+    def marked(self, publication_ids, query) -> dict[int, tuple[str, str]]:
+        entries = dict(
+            Entry.objects.filter(publication__in=publication_ids).values_list(
+                "pk", "publication_id"
+            )
+        )
+
+        def fts5(function, column, *extra):
+            marks = [Value(column), Value(MARK_START), Value(MARK_END), *extra]
+            return Func(F("match"), *marks, function=function, output_field=TextField())
+
+        # "rowid + 0": FTS5 would match the whole query again for each rowid it were given.
+        page = (
+            EntryMatch.objects.filter(match=self.text(query, every=False))
+            .annotate(key=F("entry_id") + 0)
+            .filter(key__in=list(entries))
+        )
+        rows = page.annotate(title=fts5("highlight", 0), summary=fts5("highlight", 2))
+        summaries, unmarked = {}, []
+        for entry, title, summary in rows.values_list("entry_id", "title", "summary"):
+            summaries[entry] = summary
+            # A body's snippet reads the whole body: only where neither title nor summary match.
+            if MARK_START not in (title or "") + (summary or ""):
+                unmarked.append(entry)
+        bodies = dict(
+            page.filter(key__in=unmarked)
+            .annotate(marked=fts5("snippet", 3, Value("…"), 40))
+            .values_list("entry_id", "marked")
+            if unmarked
+            else []
+        )
+        return {entries[e]: (summaries[e], bodies.get(e, "")) for e in summaries}
+
+    def nearest(self, word: str) -> str | None:
+        # Words from the same first letter: a misspelling rarely starts wrong.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term FROM search_word_vocab WHERE term >= %s AND term < %s",
+                [word[0], chr(ord(word[0]) + 1)],
+            )
+            terms = [term for (term,) in cursor.fetchall()]
+        best = process.extractOne(word, terms, scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE)
+        return best[0] if best else None
+
+
+class PostgreSQLBackend:
+    """django.contrib.postgres.search: EntryText.document is a weighted tsvector with a GIN
+    index; pg_trgm (a GIN trigram index on EntryText.title) finds titles with a word like a
+    misspelt one."""
+
+    WEIGHTS = [0.05, 0.2, 0.5, 1.0]  # D (body), C (summary), B (names), A (title)
+    VECTOR = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("names", weight="B", config="english")
+        + SearchVector("summary", weight="C", config="english")
+        + SearchVector("body", weight="D", config="english")
+    )
+
+    def search_query(self, query: Query, every=True):
+        def phrase(words):
+            kind = "phrase" if len(words) > 1 else "plain"
+            return SearchQuery(" ".join(words), search_type=kind, config="english")
+
+        groups = [reduce(or_, map(phrase, group)) for group in query.groups]
+        combined = reduce(and_ if every else or_, groups)
+        for words in query.excluded:
+            combined &= ~phrase(words)
+        return combined
+
+    def match(self, queryset, path, query, every=True):
+        return queryset.filter(**{f"{path}text__document": self.search_query(query, every)})
+
+    def ranked(self, queryset, path, query):
+        rank = SearchRank(
+            F(f"{path}text__document"), self.search_query(query, False), weights=self.WEIGHTS
+        )
+        return queryset.annotate(relevance=rank)
+
+    def marked(self, publication_ids, query) -> dict[int, tuple[str, str]]:
+        search_query = self.search_query(query, every=False)
+
+        def headline(field, **options):
+            text = Replace(Replace(F(field), Value("<"), Value(LESS)), Value(">"), Value(GREATER))
+            marks = {"start_sel": MARK_START, "stop_sel": MARK_END}
+            return SearchHeadline(text, search_query, config="english", **marks, **options)
+
+        texts = EntryText.objects.filter(entry__publication__in=publication_ids)
+        rows = texts.annotate(
+            marked_title=headline("title", highlight_all=True),
+            marked_summary=headline("summary", highlight_all=True),
+        ).values_list("entry__publication_id", "marked_title", "marked_summary")
+        summaries, unmarked = {}, []
+        for pk, title, summary in rows:
+            summaries[pk] = summary
+            # A body's headline reads the whole body: only where neither title nor summary match.
+            if MARK_START not in (title or "") + (summary or ""):
+                unmarked.append(pk)
+        bodies = dict(
+            texts.filter(entry__publication__in=unmarked)
+            .annotate(marked=headline("body", max_words=40, min_words=20, fragment_delimiter="…"))
+            .values_list("entry__publication_id", "marked")
+            if unmarked
+            else []
+        )
+        return {pk: (summary, bodies.get(pk, "")) for pk, summary in summaries.items()}
+
+    def nearest(self, word: str) -> str | None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Titles with a word about as alike as "elecions" is to "elections" (0.6 by default).
+            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.5")
+            titles = list(
+                EntryText.objects.filter(title__trigram_word_similar=word)
+                .annotate(similarity=TrigramWordSimilarity(word, "title"))
+                .order_by("-similarity")
+                .values_list("title", flat=True)[:5]
+            )
+        words = {w for title in titles for w in WORD.findall(title.lower())}
+        best = process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE)
+        return best[0] if best else None
+
+
+def backend():
+    return PostgreSQLBackend() if connection.vendor == "postgresql" else SQLiteBackend()
+
+
+def entries_index(ids) -> None:
+    """Compute PostgreSQL's document of these entries (SQLite's triggers need no help)."""
+    if connection.vendor == "postgresql":
+        EntryText.objects.filter(pk__in=ids).update(document=PostgreSQLBackend.VECTOR)
