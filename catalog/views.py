@@ -172,15 +172,31 @@ class HubView(TemplateView):
         if hub is None:
             return context
         live_publications = Publication.objects.live()
+        # A featured addendum names its parent if that is live: a join and a subquery, so that
+        # the cards' AI models (for their cover art) fit in the same number of queries.
         features = (
             hub.features.filter(
                 Exists(live_publications.filter(pk=OuterRef("publication")))
                 | Exists(Committee.objects.live().filter(pk=OuterRef("committee")))
             )
-            .select_related("publication", "committee")
-            .defer("publication__body", "committee__charter")
+            .annotate(
+                parent_is_live=Exists(live_publications.filter(pk=OuterRef("publication__parent")))
+            )
+            .select_related("publication__parent", "committee")
+            .defer(
+                "publication__body",
+                "publication__body_html",
+                "publication__parent__body",
+                "publication__parent__body_html",
+                "committee__charter",
+                "committee__charter_html",
+            )
             .prefetch_related(
-                Prefetch("publication__parent", queryset=live_publications.only("title", "slug"))
+                Prefetch(
+                    "publication__ai_models",
+                    queryset=AIModel.objects.live().only("name", "slug"),
+                    to_attr="live_ai_models",
+                )
             )
         )
         news = live_publications.filter(kind=Kind.NEWS).only(
