@@ -77,12 +77,18 @@ def rect(x, y, w, h, fill, opacity=1.0, rx=0) -> str:
 
 
 def rings(rng: random.Random, palette: Palette) -> list[str]:
-    """Concentric rings off to one side: layers of safeguards."""
-    cx, cy = rng.uniform(200, 290), rng.uniform(40, 140)
+    """Concentric rings around a point: layers of safeguards."""
+    cx, cy = rng.uniform(60, 290), rng.uniform(30, 150)
+    step = rng.uniform(24, 40)
+    offset = rng.randrange(3)
     shapes = []
-    for index, radius in enumerate(range(190, 20, -34)):
-        shapes.append(circle(cx, cy, radius, palette.shapes[index % 3], 0.35 + 0.12 * index))
-    shapes.append(circle(cx, cy, 12, palette.highlight))
+    radius, index = 230.0, 0
+    while radius > 18:
+        colour = palette.shapes[(index + offset) % 3]
+        shapes.append(circle(cx, cy, radius, colour, min(1.0, 0.4 + 0.12 * index)))
+        radius -= step
+        index += 1
+    shapes.append(circle(cx, cy, rng.uniform(8, 14), palette.highlight))
     return shapes
 
 
@@ -267,7 +273,7 @@ def cover_svg(kind: str, slug: str, *, models=(), monogram: str = "") -> SafeStr
     "conversation", "model", "committee", "person") named `slug`; `models` are the slugs of
     its AI models; `monogram` (a person's name) puts their initials in the middle."""
     rng = stream(kind, slug)
-    if kind == "topic":  # topics side by side: one of five palettes each
+    if kind in ("topic", "person"):  # side by side in lists: one of five palettes each
         palette = PALETTES[rng.choice(TOPIC_PALETTES)]
     else:
         palette = PALETTES.get(kind, PALETTES["topic"])
