@@ -73,7 +73,7 @@ def test_keyboard_user_opens_the_phone_menu_and_follows_a_section_link(phone):
     tab_to(phone, publications, most=2)  # the menu's first link follows its button
     phone.keyboard.press("Enter")
     phone.wait_for_url("**/publications/")
-    current = phone.get_by_role("navigation", name="Main").locator('[aria-current="page"]')
+    current = phone.locator('nav[aria-label="Main"] [aria-current="page"]')  # hidden: no role
     expect(current).to_have_text("Publications")
     expect(current).to_be_hidden()  # until the menu opens again
     phone.locator(".menu-toggle > summary").click()
