@@ -45,6 +45,11 @@ PALETTES = {
     "topic-rose": Palette("#831843", ("#be185d", "#f472b6", "#fbcfe8"), "#fce7f3"),
     "conversation": Palette("#1e1b4b", ("#7c3aed", "#c026d3", "#f472b6"), "#fae8ff"),
     "model": Palette("#0f172a", ("#1d4ed8", "#0891b2", "#38bdf8"), "#e0f2fe"),
+    # AI models by modality
+    "model-multimodal": Palette("#2e1065", ("#7c3aed", "#a855f7", "#d8b4fe"), "#f3e8ff"),
+    "model-image": Palette("#431407", ("#c2410c", "#f97316", "#fdba74"), "#ffedd5"),
+    "model-video": Palette("#4c0519", ("#be123c", "#f43f5e", "#fda4af"), "#ffe4e6"),
+    "model-agent": Palette("#042f2e", ("#0f766e", "#14b8a6", "#5eead4"), "#ccfbf1"),
     "committee": Palette("#1c1917", ("#57534e", "#a16207", "#eab308"), "#fef9c3"),
     "person": Palette("#1e293b", ("#334155", "#475569", "#64748b"), "#f8fafc"),
 }
@@ -193,9 +198,9 @@ def wave(rng: random.Random, palette: Palette) -> list[str]:
 
 def orbits(rng: random.Random, palette: Palette) -> list[str]:
     """A core with satellites on orbits: an AI model."""
-    cx, cy = rng.uniform(130, 190), 90
+    cx, cy = rng.uniform(70, 250), rng.uniform(50, 130)
     shapes = []
-    for index, radius in enumerate((150, 110, 72)):
+    for index, radius in enumerate(sorted(rng.sample(range(48, 190, 14), 3), reverse=True)):
         shapes.append(
             f'<circle cx="{number(cx)}" cy="{number(cy)}" r="{radius}" fill="none" '
             f'stroke="{palette.shapes[index]}" stroke-width="2" stroke-opacity="0.8"/>'
@@ -270,15 +275,17 @@ def initials(name: str) -> str:
 
 def cover_svg(kind: str, slug: str, *, models=(), monogram: str = "") -> SafeString:
     """The cover art of an item of `kind` (a key of PALETTES: a publication's kind, or "topic",
-    "conversation", "model", "committee", "person") named `slug`; `models` are the slugs of
-    its AI models; `monogram` (a person's name) puts their initials in the middle."""
+    "conversation", "model" or "model-<modality>", "committee", "person") named `slug`;
+    `models` are the slugs of its AI models; `monogram` (a person's name) puts their initials
+    in the middle."""
     rng = stream(kind, slug)
     if kind in ("topic", "person"):  # side by side in lists: one of five palettes each
         palette = PALETTES[rng.choice(TOPIC_PALETTES)]
     else:
-        palette = PALETTES.get(kind, PALETTES["topic"])
+        palette = PALETTES.get(kind) or PALETTES.get(kind.split("-")[0], PALETTES["topic"])
+    motif = MOTIFS.get(kind.split("-")[0], blobs)
     shapes = [rect(0, 0, WIDTH, HEIGHT, palette.background)]
-    shapes += MOTIFS.get(kind, blobs)(rng, palette)
+    shapes += motif(rng, palette)
     shapes += model_marks(models)
     if monogram:
         shapes.append(circle(160, 90, 58, palette.background, 0.85))

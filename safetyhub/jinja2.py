@@ -95,7 +95,7 @@ def generated_cover(item):
         models = [model.slug for model in getattr(item, "live_ai_models", ())]
         return cover_svg(item.kind, item.slug, models=models)
     if model_name == "aimodel":
-        return cover_svg("model", item.slug)
+        return cover_svg(f"model-{item.modality}", item.slug)
     if model_name == "person":
         return cover_svg("person", item.slug, monogram=item.name)
     return cover_svg(model_name, item.slug)
