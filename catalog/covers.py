@@ -50,7 +50,7 @@ PALETTES = {
     "model-image": Palette("#431407", ("#c2410c", "#f97316", "#fdba74"), "#ffedd5"),
     "model-video": Palette("#4c0519", ("#be123c", "#f43f5e", "#fda4af"), "#ffe4e6"),
     "model-agent": Palette("#042f2e", ("#0f766e", "#14b8a6", "#5eead4"), "#ccfbf1"),
-    "committee": Palette("#1c1917", ("#57534e", "#a16207", "#eab308"), "#fef9c3"),
+    "committee": Palette("#172554", ("#1d4ed8", "#f59e0b", "#2dd4bf"), "#fef3c7"),
     "person": Palette("#1e293b", ("#334155", "#475569", "#64748b"), "#f8fafc"),
 }
 
@@ -221,15 +221,17 @@ def orbits(rng: random.Random, palette: Palette) -> list[str]:
 
 def seats(rng: random.Random, palette: Palette) -> list[str]:
     """Seats around a table: a committee."""
-    shapes = [rect(95, 70, 130, 40, palette.shapes[0], 0.9, rx=20)]
+    cx = rng.uniform(120, 200)
+    shapes = [rect(cx - 70, 72, 140, 36, palette.shapes[0], 0.9, rx=18)]
     count = rng.randrange(6, 11)
+    turn = rng.uniform(0, 6.283)
     for index in range(count):
-        angle = 6.283 * index / count + rng.uniform(0, 0.2)
+        angle = turn + 6.283 * index / count
         shapes.append(
             circle(
-                160 + 110 * math.cos(angle),
-                90 + 62 * math.sin(angle),
-                13,
+                cx + 100 * math.cos(angle),
+                90 + 44 * math.sin(angle),
+                11,
                 palette.shapes[1 + index % 2],
             )
         )
