@@ -22,6 +22,8 @@ setup: bootstrap
 run: export DJANGO_DEBUG ?= true
 run: setup
 	@echo "Serving the hub on http://$(HOST):$(PORT)/ and the admin on http://$(HOST):$(PORT)/admin/"
+	@# The background tasks' worker (image renditions) runs beside the server and stops with it.
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: bootstrap

@@ -40,6 +40,7 @@ SECTIONS = {
     "hub_page": dict,
     "stages": list,
     "topics": list,
+    "people": list,
     "conversations": list,
     "ai_models": list,
     "lineage": list,
@@ -189,12 +190,13 @@ def hub_sections_load(content, loaded) -> None:
 
     topics = Loaded("topic")
     for position, item in enumerate(content["topics"], start=1):
-        with entry("topics", position, item, {"name", "description"}):
+        with entry("topics", position, item, {"name", "description", "introduction"}):
             topics[item["name"]], _ = Topic.objects.update_or_create(
                 slug=slug_for(item["name"]),
                 defaults={
                     "name": item["name"],
                     "description": item["description"],
+                    "body": item["introduction"],
                     "featured": True,
                     "position": position,
                     "published_at": published_on(scraped_on),
@@ -203,18 +205,36 @@ def hub_sections_load(content, loaded) -> None:
             )
     loaded("Topics", Topic, len(topics))
 
-    # Speakers are not known, so editors' choices of speakers are kept.
+    people = Loaded("person")
+    for number, item in enumerate(content["people"], start=1):
+        with entry("people", number, item, {"name", "role", "bio"}):
+            person = Person(
+                name=item["name"], slug=slug_for(item["name"]), role=item["role"], bio=item["bio"]
+            )
+            person.clean_fields(exclude=["slug", "portrait"])
+            people[item["name"]], _ = Person.objects.update_or_create(
+                slug=person.slug,
+                defaults={"name": person.name, "role": person.role, "bio": person.bio},
+            )
+    loaded("People", Person, len(people))
+
+    # Speakers named here replace those chosen in the admin; without `speakers` they are kept.
+    conversation_keys = {"title", "description", "date", "url", "speakers"}
     for position, item in enumerate(content["conversations"], start=1):
-        with entry("conversations", position, item, {"title"}):
-            Conversation.objects.update_or_create(
+        with entry("conversations", position, item, conversation_keys):
+            conversation, _ = Conversation.objects.update_or_create(
                 slug=slug_for(item["title"]),
                 defaults={
                     "title": item["title"],
+                    "summary": item["description"],
+                    "url": item["url"],
                     "position": position,
-                    "published_at": published_on(scraped_on),
+                    "published_at": published_on(item.get("date") or scraped_on),
                     **live,
                 },
             )
+            if "speakers" in item:
+                conversation.speakers.set([people[name] for name in item["speakers"]])
     loaded("Conversations", Conversation, len(content["conversations"]))
 
     ai_models = Loaded("AI model")
@@ -254,9 +274,10 @@ def hub_sections_load(content, loaded) -> None:
             )
     loaded("Lineage", ModelLineage, len(content["lineage"]))
 
-    # Parents before addenda; the body is left to editors.
+    # Parents before addenda. A body here (Markdown) replaces the editors' one; without a
+    # body, theirs is kept.
     publications = Loaded("publication")
-    publication_keys = {"title", "kind", "label", "parent", "date", "summary", "url"}
+    publication_keys = {"title", "kind", "label", "parent", "date", "summary", "url", "body"}
     publication_keys |= {"models", "topics", "practices"}
     for number, item in parents_first(content["publications"], "parent"):
         with entry("publications", number, item, publication_keys):
@@ -271,6 +292,7 @@ def hub_sections_load(content, loaded) -> None:
                     "summary": item["summary"],
                     "external_url": item["url"],
                     "published_at": published_on(item.get("date") or scraped_on),
+                    **({"body": item["body"]} if "body" in item else {}),
                     **live,
                 },
             )
@@ -281,7 +303,6 @@ def hub_sections_load(content, loaded) -> None:
     loaded("Publications", Publication, len(publications))
 
     committees = Loaded("committee")
-    people = {}
     memberships = 0
     committee_keys = {"name", "mandate", "formed_on", "term_start", "members", "publications"}
     for number, item in enumerate(content["committees"], start=1):
@@ -300,9 +321,6 @@ def hub_sections_load(content, loaded) -> None:
             committee.publications.set([publications[title] for title in item["publications"]])
             for position, member in enumerate(item.get("members", []), start=1):
                 with entry("members", position, member, {"name", "role"}):
-                    people[member["name"]], _ = Person.objects.update_or_create(
-                        slug=slug_for(member["name"]), defaults={"name": member["name"]}
-                    )
                     Membership.objects.update_or_create(
                         committee=committee,
                         person=people[member["name"]],
@@ -312,10 +330,10 @@ def hub_sections_load(content, loaded) -> None:
                     )
                     memberships += 1
             committees[name] = committee
-    loaded("People", Person, len(people))
     loaded("Committees", Committee, len(committees))
     loaded("Memberships", Membership, memberships)
 
+    # Pinned "Go deeper" cards; the newest items follow them by themselves.
     for position, title in enumerate(content["hub_features"], start=1):
         with entry("hub_features", position, title):
             if title in committees:
@@ -323,7 +341,7 @@ def hub_sections_load(content, loaded) -> None:
             else:
                 target = {"publication": publications[title]}
             HubFeature.objects.update_or_create(hub=hub, **target, defaults={"position": position})
-    loaded("Go deeper cards", HubFeature, len(content["hub_features"]))
+    loaded("Pinned go deeper cards", HubFeature, len(content["hub_features"]))
 
     for load in REGISTERED_LOADERS:
         load(

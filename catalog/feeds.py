@@ -16,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from catalog.models import AIModel, Publication, Topic
+from pagecache.keys import list_key, surrogate_keys_add
 
 FEED_SIZE = 30
 FEED_COLUMNS = ["title", "slug", "kind", "label", "summary", "published_at"]
@@ -54,6 +55,13 @@ class AtomFeed(WrittenAtOnce, Atom1Feed):
 class PublicationFeed(Feed):
     feed_type = RssFeed
     description = "System cards, addenda, frameworks and news from the Safety Hub."
+    allowed_parameters = set()
+    surrogate_keys = [list_key(Publication)]  # what it lists (pagecache.keys)
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        surrogate_keys_add(response, self.surrogate_keys)
+        return response
 
     def feed_title(self, obj):
         return "Safety Hub: publications"
@@ -102,6 +110,8 @@ class AtomPublicationFeed(PublicationFeed):
 
 
 class AIModelPublicationFeed(PublicationFeed):
+    surrogate_keys = [list_key(Publication), list_key(AIModel)]
+
     def get_object(self, request, slug):
         return get_object_or_404(AIModel.objects.live(), slug=slug)
 
@@ -120,6 +130,8 @@ class AtomAIModelPublicationFeed(AIModelPublicationFeed):
 
 
 class TopicPublicationFeed(PublicationFeed):
+    surrogate_keys = [list_key(Publication), list_key(Topic)]
+
     def get_object(self, request, slug):
         return get_object_or_404(Topic.objects.live(), slug=slug)
 

@@ -67,7 +67,7 @@ class Topic(RenderedMarkdown, Publishable):
     description = models.CharField(
         max_length=300, blank=True, help_text="One line, shown on the topic card on the hub."
     )
-    body = markdown_field("Longer text for the topic page.")
+    body = markdown_field("The introduction at the top of the topic page.", "introduction")
     body_html = html_field()
     featured = models.BooleanField(
         "featured on the hub", default=False, help_text="Show this topic's card on the hub page."
@@ -494,7 +494,9 @@ class Conversation(Publishable):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(
+        "description", blank=True, help_text="What the conversation covers, in a paragraph."
+    )
     url = models.URLField("link", max_length=500, blank=True, help_text="Where to watch or listen.")
     duration = models.DurationField(null=True, blank=True, help_text="As hh:mm:ss.")
     image = UploadedImageField(
@@ -537,12 +539,12 @@ class HubPage(models.Model):
     title = models.CharField(max_length=150)
     intro = models.TextField(help_text="The sentence under the title.")
     meta_title = models.CharField(
-        max_length=150, help_text="The browser tab and link-preview title."
+        "page title", max_length=150, help_text="The browser tab and link-preview title."
     )
     lifecycle_heading = models.CharField(max_length=150)
     lifecycle_intro = models.TextField()
-    approach_link_text = models.CharField(max_length=150, blank=True)
-    approach_link_url = models.URLField(max_length=500, blank=True)
+    approach_link_text = models.CharField("approach link text", max_length=150, blank=True)
+    approach_link_url = models.URLField("approach link address", max_length=500, blank=True)
     topics_heading = models.CharField(max_length=150)
     topics_intro = models.TextField(blank=True)
     conversations_heading = models.CharField(max_length=150)
@@ -551,10 +553,21 @@ class HubPage(models.Model):
     news_count = models.PositiveSmallIntegerField(
         default=4, help_text="How many news items to show."
     )
-    deeper_heading = models.CharField("“go deeper” heading", max_length=150)
-    evaluations_link_text = models.CharField(max_length=150, blank=True)
+    deeper_heading = models.CharField(
+        "heading of Go deeper", max_length=150, help_text="The heading of the Go deeper cards."
+    )
+    deeper_count = models.PositiveSmallIntegerField(
+        "number of Go deeper cards",
+        default=12,
+        help_text="How many cards to show: the pinned cards first, in their order, then the "
+        "newest system cards, addenda, other documents and committees.",
+    )
+    evaluations_link_text = models.CharField("evaluations link text", max_length=150, blank=True)
     evaluations_link_url = models.CharField(
-        max_length=500, blank=True, help_text="A full address or a path on this site."
+        "evaluations link address",
+        max_length=500,
+        blank=True,
+        help_text="A full address or a path on this site.",
     )
 
     class Meta:
@@ -581,7 +594,8 @@ class HubPage(models.Model):
 
 
 class HubFeature(models.Model):
-    """A card of the hub's "Go deeper" list: a publication or a committee, in editor order."""
+    """A card an editor pinned to the top of the hub's "Go deeper" list: a publication or a
+    committee, in editor order. The rest of the list is the newest items, filled in by itself."""
 
     hub = models.ForeignKey(HubPage, on_delete=models.CASCADE, related_name="features")
     position = models.PositiveSmallIntegerField(default=0)
@@ -593,7 +607,7 @@ class HubFeature(models.Model):
     )
 
     class Meta:
-        verbose_name = "“go deeper” card"
+        verbose_name = "pinned Go deeper card"
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -1,7 +1,16 @@
 import re
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,6 +23,7 @@ from catalog.models import (
     AIModel,
     Committee,
     Conversation,
+    HubFeature,
     HubPage,
     Kind,
     Membership,
@@ -22,9 +32,11 @@ from catalog.models import (
     Practice,
     Publication,
     Stage,
+    Status,
     Topic,
 )
 from editorial.workflow import is_live, state_description
+from pagecache.keys import list_key
 from uploads.documents import DOCUMENT_CSP
 
 PAGE_SIZE = 20
@@ -39,7 +51,8 @@ class BadQuery(Exception):
 
 
 class StrictQueryMixin:
-    """Lists answer only the parameters they understand, and say what is wrong otherwise."""
+    """Pages read the parameters they name in `allowed_parameters` and ignore any other (a
+    shared link's `?utm_source=…`); a value they cannot use gets a 400 saying what is wrong."""
 
     allowed_parameters = {"page"}
     repeatable_parameters = ()
@@ -89,6 +102,18 @@ class LiveOrPreviewMixin:
 
     preview_link = None  # set by editorial's preview-link view
 
+    def get(self, request, *args, **kwargs):
+        """An archived item answers 410 Gone: it was published here and is no longer."""
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            slug = self.kwargs.get(self.slug_url_kwarg)
+            model = self.model or self.queryset.model
+            archived = model._default_manager.filter(slug=slug, status=Status.ARCHIVED)
+            if self.preview_link is None and slug and archived.exists():
+                return TemplateResponse(request, "410.html", {"archived": True}, status=410)
+            raise
+
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.preview_link is not None:
@@ -98,9 +123,12 @@ class LiveOrPreviewMixin:
         return queryset.live()
 
     def get_context_data(self, **kwargs):
-        if not is_live(self.object):
+        # editorial's preview of draft changes to a published item says so.
+        draft_preview = getattr(self.request, "draft_preview", None)
+        if draft_preview or not is_live(self.object):
             kwargs.update(
-                preview_state=state_description(self.object), preview_link=self.preview_link
+                preview_state=draft_preview or state_description(self.object),
+                preview_link=self.preview_link,
             )
         return super().get_context_data(**kwargs)
 
@@ -135,7 +163,6 @@ class FilteredListView(PublicationPagesMixin, StrictQueryMixin, TemplateView):
         self.filterset = self.filterset_class(
             request.GET, queryset=self.get_queryset(), request=request
         )
-        self.allowed_parameters = {"page", *self.filterset.filters}
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -152,11 +179,13 @@ class FilteredListView(PublicationPagesMixin, StrictQueryMixin, TemplateView):
 
 class PublicationListView(FilteredListView):
     filterset_class = PublicationFilter
+    allowed_parameters = {"page", *PublicationFilter.base_filters}
     template_name = "catalog/publication_list.html"
 
 
 class NewsListView(FilteredListView):
     filterset_class = NewsFilter
+    allowed_parameters = {"page", *NewsFilter.base_filters}
     template_name = "catalog/news_list.html"
 
     def get_queryset(self):
@@ -165,6 +194,8 @@ class NewsListView(FilteredListView):
 
 class HubView(TemplateView):
     template_name = "catalog/hub.html"
+    allowed_parameters = set()
+    surrogate_keys = [list_key(HubPage)]  # the hub's page, before an editor makes it
 
     def get_context_data(self, **kwargs):
         hub = HubPage.objects.first()
@@ -172,33 +203,6 @@ class HubView(TemplateView):
         if hub is None:
             return context
         live_publications = Publication.objects.live()
-        # A featured addendum names its parent if that is live: a join and a subquery, so that
-        # the cards' AI models (for their cover art) fit in the same number of queries.
-        features = (
-            hub.features.filter(
-                Exists(live_publications.filter(pk=OuterRef("publication")))
-                | Exists(Committee.objects.live().filter(pk=OuterRef("committee")))
-            )
-            .annotate(
-                parent_is_live=Exists(live_publications.filter(pk=OuterRef("publication__parent")))
-            )
-            .select_related("publication__parent", "committee")
-            .defer(
-                "publication__body",
-                "publication__body_html",
-                "publication__parent__body",
-                "publication__parent__body_html",
-                "committee__charter",
-                "committee__charter_html",
-            )
-            .prefetch_related(
-                Prefetch(
-                    "publication__ai_models",
-                    queryset=AIModel.objects.live().only("name", "slug"),
-                    to_attr="live_ai_models",
-                )
-            )
-        )
         news = live_publications.filter(kind=Kind.NEWS).only(
             "title", "slug", "label", "published_at"
         )
@@ -207,13 +211,68 @@ class HubView(TemplateView):
             topics=Topic.objects.live().filter(featured=True),
             conversations=Conversation.objects.live(),
             news=news[: hub.news_count],
-            features=features,
+            features=go_deeper(hub),
         )
         return context
 
 
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain"
+    allowed_parameters = set()
+
+
+def go_deeper(hub) -> list[HubFeature]:
+    """The hub's "Go deeper" cards, `hub.deeper_count` of them: the live items editors pinned,
+    in their order, then the newest live documents (every kind of publication but news) and
+    committees. Each is an unsaved HubFeature, so the template reads `feature.publication`
+    or `feature.committee` either way. Three queries: publications, their parents,
+    committees."""
+    count = hub.deeper_count
+    live_publications = Publication.objects.live()
+
+    def pin_position(field):
+        pins = HubFeature.objects.filter(hub=hub, **{field: OuterRef("pk")})
+        return Subquery(pins.order_by("position", "pk").values("position")[:1])
+
+    def pins_then_newest(queryset, field, *, unpinned=None):
+        """Pinned rows by position, then the newest (of those matching `unpinned`, if given)."""
+        pinned = queryset.annotate(pin=pin_position(field))
+        if unpinned is not None:
+            pinned = pinned.filter(Q(pin__isnull=False) | unpinned)
+        return pinned.order_by(F("pin").asc(nulls_last=True), "-published_at", "-pk")[:count]
+
+    publications = pins_then_newest(
+        live_publications.defer("body", "body_html", "document"),
+        "publication",
+        unpinned=~Q(kind=Kind.NEWS),
+    )
+    committees = pins_then_newest(
+        Committee.objects.live().defer("charter", "charter_html"), "committee"
+    )
+    items = [*publications, *committees]
+    pinned = sorted((item for item in items if item.pin is not None), key=lambda item: item.pin)
+    newest = sorted(
+        (item for item in items if item.pin is None),
+        key=lambda item: item.published_at,
+        reverse=True,
+    )
+    features = [
+        HubFeature(publication=item)
+        if isinstance(item, Publication)
+        else HubFeature(committee=item)
+        for item in [*pinned, *newest][:count]
+    ]
+    prefetch_related_objects(
+        [feature.publication for feature in features if feature.publication_id],
+        Prefetch("parent", queryset=live_publications.only("title", "slug")),
+    )
+    return features
+
+
 class PublicationDetailView(LiveOrPreviewMixin, DetailView):
     model = Publication
+    allowed_parameters = set()
 
     def get_queryset(self):
         return (
@@ -250,13 +309,22 @@ class PublicationDetailView(LiveOrPreviewMixin, DetailView):
             .exclude(pk__in=[publication.pk, *(addendum.pk for addendum in addenda)])
             .as_cards()[:RELATED_COUNT]
         )
+        ai_models = publication.live_ai_models
+        topics = publication.live_topics
+        committees = publication.live_committees
+        if not is_live(publication):
+            # A preview (staff or a preview link, never a visitor) shows what the item will link
+            # to, including the AI models, topics and committees still in draft or review.
+            ai_models = publication.ai_models.exclude(status=Status.ARCHIVED)
+            topics = publication.topics.exclude(status=Status.ARCHIVED).defer("body", "body_html")
+            committees = publication.committees.exclude(status=Status.ARCHIVED)
         return super().get_context_data(
             parent=parent,
             addenda=addenda,
-            ai_models=publication.live_ai_models,
-            topics=publication.live_topics,
+            ai_models=ai_models,
+            topics=topics,
             practices=publication.all_practices,
-            committees=publication.live_committees,
+            committees=committees,
             related=related,
             evaluations=publication.results.live().evaluations(),
             determinations=publication.determinations.live().as_table(),
@@ -386,6 +454,13 @@ class TopicDetailView(PublicationPagesMixin, LiveOrPreviewMixin, StrictQueryMixi
     def get_publications(self):
         return self.object.publications.live()
 
+    def get_context_data(self, **kwargs):
+        # `evaluations` is the evaluations app's relation to topics, and the method its
+        # QuerySet's: catalog imports nothing of that app.
+        return super().get_context_data(
+            evaluations=self.object.evaluations.with_live_results(), **kwargs
+        )
+
 
 class CommitteeListView(StrictQueryMixin, ListView):
     paginate_by = PAGE_SIZE
@@ -432,11 +507,12 @@ class PersonListView(StrictQueryMixin, ListView):
 
 class PersonDetailView(DetailView):
     queryset = Person.objects.all()
+    allowed_parameters = set()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             memberships=live_memberships().filter(person=self.object),
-            conversations=self.object.conversations.live(),
+            conversations=self.object.conversations.live().order_by("-published_at", "pk"),
             **kwargs,
         )
 
@@ -449,7 +525,10 @@ class ConversationListView(StrictQueryMixin, ListView):
 
 
 class ConversationDetailView(LiveOrPreviewMixin, DetailView):
-    queryset = Conversation.objects.prefetch_related("speakers")
+    queryset = Conversation.objects.prefetch_related(
+        Prefetch("speakers", queryset=Person.objects.only("name", "slug", "role"))
+    )
+    allowed_parameters = set()
 
 
 class StageListView(StrictQueryMixin, ListView):
@@ -458,6 +537,7 @@ class StageListView(StrictQueryMixin, ListView):
 
 class StageDetailView(DetailView):
     queryset = Stage.objects.prefetch_related("practices")
+    allowed_parameters = set()
 
 
 class PracticeDetailView(PublicationPagesMixin, StrictQueryMixin, DetailView):

@@ -24,6 +24,20 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from editorial import workflow
+from editorial.drafts import (
+    RolledBack,
+    draft_apply,
+    draft_close,
+    draft_diff,
+    draft_open,
+    draft_publish,
+    draft_save,
+    drafts_discard,
+    is_draftable,
+    live_changed_since,
+    rolled_back,
+    state_versions,
+)
 from editorial.history import (
     RestoreError,
     deletion_collect,
@@ -37,9 +51,10 @@ from editorial.history import (
     unlinked_rows,
     version_diff,
 )
-from editorial.models import PreviewLink, Publishable, Redirect, Status
+from editorial.models import Draft, DraftState, PreviewLink, Publishable, Redirect, Status
 from editorial.previews import preview_link_create, preview_link_revoke
 from editorial.redirects import redirect_record
+from editorial.views import draft_preview_response
 from editorial.workflow import (
     EDITABLE_STATUSES,
     State,
@@ -49,6 +64,9 @@ from editorial.workflow import (
     state_condition,
     state_description,
 )
+
+# The admin's index shows the dashboard (editorial/dashboard.py) above the list of models.
+admin.site.index_template = "admin/editorial/index.html"
 
 # Large enough for any real selection, small enough to read.
 CONFIRMATION_LISTED = 100
@@ -170,7 +188,9 @@ class EditorialAdmin(VersionAdmin):
     markdown_fields = ()
 
     class Media:
-        css = {"all": ["editorial/admin.css"]}
+        css = {"all": ["editorial/admin.css", "editorial/lists.css"]}
+        # Unsaved-changes warning; Enter in an autocomplete picks only a result of what was typed.
+        js = ["admin/js/jquery.init.js", "editorial/admin-forms.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,6 +306,11 @@ class EditorialAdmin(VersionAdmin):
         object_id = unquote(object_id)
         obj = self.get_object(request, object_id)
         versions = list(self.versions(object_id).order_by("-pk"))
+        # Draft saves of a published item are in the history too, marked: not live.
+        drafts = Draft.objects.in_bulk(
+            [version.revision_id for version in versions], field_name="revision_id"
+        )
+        current = next((v for v in versions if v.revision_id not in drafts), None)
         rows = []
         for number, version in enumerate(versions):
             previous = versions[number + 1] if number + 1 < len(versions) else None
@@ -293,7 +318,8 @@ class EditorialAdmin(VersionAdmin):
                 {
                     "version": version,
                     "revision": version.revision,
-                    "is_current": number == 0,
+                    "draft": drafts.get(version.revision_id),
+                    "is_current": version is current,
                     "url": self.admin_url("revision", quote(object_id), version.pk),
                     "revert_url": self.admin_url("revert", quote(object_id), version.pk),
                     "changes_url": previous
@@ -540,11 +566,21 @@ class WorkflowForm(forms.ModelForm):
 
     can_publish = False
     slug_source = None
+    # Saving keeps a draft beside the live item: its status and date are the live item's.
+    drafting = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         status = self.fields.get("status")
-        if status is not None and not self.can_publish:
+        if self.drafting:
+            for name in ("status", "published_at"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = (
+                        "A draft keeps the live item's status and date; a publisher changes them "
+                        "on the item itself."
+                    )
+        elif status is not None and not self.can_publish:
             status.choices = [(v, label) for v, label in status.choices if v in EDITABLE_STATUSES]
             status.help_text = "Save it as a draft or send it for review; a publisher publishes it."
         slug = self.fields.get("slug")
@@ -559,7 +595,7 @@ class WorkflowForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         status = cleaned_data.get("status")
-        if status and not self.can_publish and status not in EDITABLE_STATUSES:
+        if status and not (self.can_publish or self.drafting) and status not in EDITABLE_STATUSES:
             self.add_error(
                 "status",
                 "Only a publisher can publish or archive. "
@@ -595,8 +631,9 @@ class WorkflowMixin:
         return can_publish(request.user, self.model)
 
     def has_change_permission(self, request, obj=None):
+        """Editors change a published item too, but only as a draft (see change_view)."""
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or may_edit(request.user, obj))
+        return allowed and (obj is None or may_edit(request.user, obj) or is_draftable(obj))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
@@ -627,7 +664,11 @@ class WorkflowMixin:
         return type(
             form.__name__,
             (WorkflowForm, form),
-            {"can_publish": can_publish(request.user, self.model), "slug_source": slug_source},
+            {
+                "can_publish": can_publish(request.user, self.model),
+                "slug_source": slug_source,
+                "drafting": getattr(request, "editorial_drafting", False),
+            },
         )
 
     def get_fieldsets(self, request, obj=None):
@@ -691,11 +732,24 @@ class WorkflowMixin:
         return format_html('<span class="status-badge status-{}">{}</span>', state.value, text)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        draft = getattr(request, "editorial_draft", None)
+        draftable = is_draftable(obj) and self.has_change_permission(request, obj)
         context["show_preview_link_button"] = (
             request.user.has_perm("editorial.add_previewlink")
             and not context.get("is_popup")
-            and (obj is None or not workflow.is_live(obj))
+            and (
+                obj is None
+                or not workflow.is_live(obj)
+                or draft is not None
+                or getattr(request, "editorial_drafting", False)
+            )
         )
+        context["editorial_draft"] = draft
+        context["editorial_drafting"] = getattr(request, "editorial_drafting", False)
+        context["editorial_draftable"] = draftable and not context.get("is_popup")
+        if draft is not None:
+            context["editorial_draft_url"] = self.admin_url("draft", quote(obj.pk))
+            context["editorial_draft_preview_url"] = self.admin_url("draft_preview", quote(obj.pk))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -704,6 +758,9 @@ class WorkflowMixin:
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
+        if getattr(request, "editorial_drafting", False):
+            # Undone with the rest of the save: change_view keeps it as a draft, then says so.
+            return HttpResponseRedirect(self.admin_url("change", quote(obj.pk)))
         if "_preview_link" in request.POST:
             return self.preview_link_response(request, obj)
         return super().response_change(request, obj)
@@ -725,6 +782,214 @@ class WorkflowMixin:
             messages.SUCCESS,
         )
         return HttpResponseRedirect(self.admin_url("change", quote(obj.pk)))
+
+    # Drafts of published items (editorial/drafts.py).
+
+    def is_drafting(self, request, obj) -> bool:
+        """Whether saving the form on `obj` keeps the changes as a draft: always for an editor
+        on a published item, and for a publisher who chooses to."""
+        if not is_draftable(obj):
+            return False
+        return not self.has_publish_permission(request) or bool(
+            # A preview link to a live item is for its draft.
+            {"_save_draft", "_send_draft", "_preview_link"} & request.POST.keys()
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        request.editorial_saved = form.instance
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The change form of an item with an open draft shows the draft; a save of a
+        published item by an editor (or a publisher's "Save as draft") keeps the changes as a
+        draft, and the live row is left as it was.
+
+        Both happen the way the admin shows an old revision: the draft is put into the database
+        and the form shown or saved on top of it, inside a transaction rolled back at the end;
+        a draft save is then kept as a new draft. A publisher's plain save of an item with an
+        open draft publishes the draft with the publisher's changes, in one transaction.
+        """
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            return super().change_view(request, object_id, form_url, extra_context)
+        using = router.db_for_write(self.model)
+        posted = request.method == "POST"
+        with transaction.atomic(using=using):
+            if posted:  # saves of one item wait for each other from here
+                obj = self.model._base_manager.select_for_update().get(pk=obj.pk)
+                revision_baseline_ensure(objects=[obj])
+            draft = draft_open(obj)
+            drafting = posted and self.is_drafting(request, obj)
+            if draft is None and not drafting and (posted or not is_draftable(obj)):
+                return super().change_view(request, object_id, form_url, extra_context)
+            request.editorial_draft = draft
+            request.editorial_drafting = is_draftable(obj) and (
+                drafting or not self.has_publish_permission(request)
+            )
+            request.editorial_saved = None
+            try:
+                with rolled_back(self.model) if not posted or drafting else transaction.atomic():
+                    if draft is not None:
+                        self.draft_apply(request, draft)
+                    response = super().change_view(request, object_id, form_url, extra_context)
+                    saved = request.editorial_saved
+                    versions = state_versions(saved) if drafting and saved is not None else None
+                    if saved is None:
+                        if hasattr(response, "render"):
+                            response.render()
+                        raise RolledBack(response)
+                    if draft is not None and not drafting:  # published with the form
+                        draft_close(draft=draft, state=DraftState.PUBLISHED, user=request.user)
+            except RolledBack as rolled:
+                return rolled.value
+            if versions is None:
+                return response
+            review = "_send_draft" in request.POST
+            draft_save(obj=obj, versions=versions, user=request.user, review=review)
+        self.log_change(request, obj, "Saved draft changes" + (" for review" if review else ""))
+        self.message_user(
+            request,
+            format_html(
+                "Saved as a draft{}: the live version is unchanged until a publisher publishes "
+                'it. <a href="{}">See the changes against the live version</a>.',
+                " and sent for review" if review else "",
+                self.admin_url("draft", quote(obj.pk)),
+            ),
+            messages.SUCCESS,
+        )
+        if "_preview_link" in request.POST:
+            return self.preview_link_response(request, obj)
+        return response
+
+    def draft_apply(self, request, draft):
+        """Put the draft into the database (the caller rolls it back or keeps it)."""
+        try:
+            plan = draft_apply(draft)
+        except RestoreError as error:
+            self.message_user(request, f"The draft cannot be opened: {error}", messages.ERROR)
+            raise RolledBack(
+                HttpResponseRedirect(self.admin_url("draft", quote(draft.object_id)))
+            ) from error
+        for lost in plan.lost:
+            self.message_user(request, f"Not in the draft any more: {lost}", messages.WARNING)
+
+    def draft_object(self, request, object_id):
+        """The item at `object_id` and its open draft, for a user who may change it (else
+        404 or 403)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("There is no such item.")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        draft = draft_open(obj)
+        if draft is None:
+            raise Http404("This item has no draft waiting to be published.")
+        return obj, draft
+
+    def draft_view(self, request, object_id):
+        """The open draft against the live version, field by field, with what can be done with
+        it: preview, send for review; publish or discard (publishers)."""
+        obj, draft = self.draft_object(request, object_id)
+        may_publish = self.has_publish_permission(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Draft changes to {obj}",
+            "subtitle": None,
+            "opts": self.opts,
+            "object": obj,
+            "draft": draft,
+            "changes": draft_diff(draft, obj),
+            "live_changed": live_changed_since(draft, obj),
+            "may_publish": may_publish,
+            "may_discard": may_publish or draft.created_by_id == request.user.pk,
+            "change_url": self.admin_url("change", quote(obj.pk)),
+            "history_url": self.admin_url("history", quote(obj.pk)),
+            "preview_url": self.admin_url("draft_preview", quote(obj.pk)),
+            "publish_url": self.admin_url("draft_publish", quote(obj.pk)),
+            "discard_url": self.admin_url("draft_discard", quote(obj.pk)),
+            "review_url": self.admin_url("draft_review", quote(obj.pk)),
+            "live_url": obj.get_absolute_url() if workflow.is_live(obj) else None,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/editorial/draft.html", context)
+
+    def draft_preview_view(self, request, object_id):
+        """The item's real page with the draft in it, under the preview banner; nothing is
+        saved."""
+        obj, draft = self.draft_object(request, object_id)
+        return draft_preview_response(request, draft)
+
+    def draft_publish_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseRedirect(self.admin_url("draft", object_id))
+        obj, draft = self.draft_object(request, object_id)
+        if not self.has_publish_permission(request):
+            raise PermissionDenied("Only a publisher can publish a draft.")
+        try:
+            obj = draft_publish(draft=draft, user=request.user)
+        except RestoreError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(self.admin_url("draft", quote(obj.pk)))
+        self.log_change(request, obj, "Published the draft changes")
+        self.message_user(request, f"“{obj}”: the draft changes are published.", messages.SUCCESS)
+        for lost in obj.draft_lost:
+            self.message_user(request, f"Not put back: {lost}", messages.WARNING)
+        return HttpResponseRedirect(self.admin_url("change", quote(obj.pk)))
+
+    def draft_discard_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseRedirect(self.admin_url("draft", object_id))
+        obj, draft = self.draft_object(request, object_id)
+        if not (self.has_publish_permission(request) or draft.created_by_id == request.user.pk):
+            raise PermissionDenied("Only a publisher or the draft's author can discard it.")
+        draft_close(draft=draft, state=DraftState.DISCARDED, user=request.user)
+        self.log_change(request, obj, "Discarded the draft changes")
+        self.message_user(
+            request, f"“{obj}”: the draft changes are discarded; the live version stays."
+        )
+        return HttpResponseRedirect(self.admin_url("change", quote(obj.pk)))
+
+    def draft_review_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseRedirect(self.admin_url("draft", object_id))
+        obj, draft = self.draft_object(request, object_id)
+        if draft.state != DraftState.REVIEW:
+            draft.state = DraftState.REVIEW
+            draft.save(update_fields=["state"])
+            self.log_change(request, obj, "Sent the draft changes for review")
+        self.message_user(request, f"“{obj}”: the draft changes are sent for review.")
+        return HttpResponseRedirect(self.admin_url("draft", quote(obj.pk)))
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        drafts = [
+            ("", self.draft_view, "draft"),
+            ("preview/", self.draft_preview_view, "draft_preview"),
+            ("publish/", self.draft_publish_view, "draft_publish"),
+            ("discard/", self.draft_discard_view, "draft_discard"),
+            ("review/", self.draft_review_view, "draft_review"),
+        ]
+        return [
+            *(
+                path(
+                    f"<path:object_id>/draft/{suffix}",
+                    view(function),
+                    name="{}_{}_{}".format(*info, name),
+                )
+                for suffix, function, name in drafts
+            ),
+            *super().get_urls(),
+        ]
+
+    def delete_model(self, request, obj):
+        drafts_discard(obj=obj, user=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            drafts_discard(obj=obj, user=request.user)
+        super().delete_queryset(request, queryset)
 
     # Bulk moves.
 

@@ -165,3 +165,82 @@ class Redirect(models.Model):
         }
         if errors:
             raise ValidationError(errors)
+
+
+class DraftState(models.TextChoices):
+    PENDING = "pending", "Draft changes pending"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    DISCARDED = "discarded", "Discarded"
+    REPLACED = "replaced", "Replaced by a later save"
+
+
+# A draft still waiting for a publisher.
+OPEN_DRAFT_STATES = [DraftState.PENDING, DraftState.REVIEW]
+
+
+class DraftQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_DRAFT_STATES)
+
+    def for_object(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class Draft(models.Model):
+    """One save of changes to a published item, kept beside it (editorial/drafts.py).
+
+    The changes themselves are a django-reversion revision, as every save in the admin is; the
+    live row, and so everything visitors see, stays as it was until a publisher publishes the
+    draft. Each save of the draft is a row of its own, the earlier one then "replaced": the
+    history shows them all. At most one draft of an item is open (pending or in review).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, editable=False)
+    object_id = models.PositiveBigIntegerField(editable=False)
+    target = GenericForeignKey("content_type", "object_id")
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="draft", editable=False
+    )
+    state = models.CharField(
+        max_length=12, choices=DraftState.choices, default=DraftState.PENDING, db_index=True
+    )
+    # A digest of the live item when the draft was saved: publishing warns if it changed since.
+    based_on = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="draft_target_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(state__in=OPEN_DRAFT_STATES),
+                name="draft_one_open_per_item",
+            )
+        ]
+
+    def __str__(self):
+        return f"Draft of {self.target or 'a deleted item'} ({self.get_state_display().lower()})"
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_DRAFT_STATES

@@ -5,6 +5,7 @@ from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from editorial.drafts import draft_open, draft_shown
 from editorial.markup import MARKDOWN_MAX_LENGTH, render_markdown
 from editorial.models import PreviewLink, Publishable
 from editorial.workflow import is_live
@@ -51,12 +52,34 @@ def preview_link_gone(request, link, target):
     return private(gone.render())
 
 
+# The preview banner's words for a draft of a published item.
+DRAFT_PREVIEW_STATE = "draft changes, not published yet; visitors still see the live version"
+
+
+def draft_preview_response(request, draft, link=None):
+    """The item's real page with `draft` in it, rendered in a transaction that is then rolled
+    back: nothing of the draft is saved, and only this answer shows it (never cached)."""
+    request.draft_preview = DRAFT_PREVIEW_STATE
+    with draft_shown(draft) as target:
+        view = preview_page(target.get_absolute_url(), link)
+        if view is None:
+            raise Http404("This item has no page to preview.")
+        response = view(request)
+        if hasattr(response, "render"):
+            response.render()
+    return private(response)
+
+
 @require_GET
 def preview_link(request, token):
-    """The item's real page, with the preview banner, for whoever holds an active link."""
+    """The item's real page, with the preview banner, for whoever holds an active link; for an
+    item with draft changes waiting, the page with those changes."""
     link, target = preview_link_and_target(token)
     if not link.is_active or target is None:
         return preview_link_gone(request, link, target)
+    draft = draft_open(target)
+    if draft is not None:
+        return draft_preview_response(request, draft, link)
     if is_live(target):
         return private(redirect(target))
     return private(preview_page(target.get_absolute_url(), link)(request))
@@ -73,6 +96,13 @@ def preview_link_document(request, token):
         view = preview_page(target.get_document_url(), link)
     if view is None:
         raise Http404("This preview link shows no document.")
+    draft = draft_open(target)
+    if draft is not None:  # the draft's document, which may be a new one
+        with draft_shown(draft) as shown:
+            view = preview_page(shown.get_document_url(), link) if shown.document else None
+            if view is None:
+                raise Http404("The draft has no document.")
+            return private(view(request))
     if is_live(target):
         return private(redirect(target.get_document_url()))
     return private(view(request))

@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from catalog.admin import CatalogAdmin
+from catalog.admin import CatalogAdmin, OrderedInline
 from evaluations.models import (
     Determination,
     Evaluation,
@@ -70,7 +70,7 @@ class EvaluationCategoryAdmin(TableExportAdmin):
     fields = ["name", "slug", "description", "position"]
 
 
-class MetricInline(admin.TabularInline):
+class MetricInline(OrderedInline, admin.TabularInline):
     model = Metric
     fields = ["name", "description", "unit", "minimum", "maximum", "direction", "position"]
     extra = 0
@@ -111,7 +111,8 @@ class EvaluationAdmin(TableExportAdmin):
     list_filter = ["category"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["category", "name", "slug", "description", "position"]
+    fields = ["category", "name", "slug", "description", "position", "topics"]
+    autocomplete_fields = ["topics"]
     inlines = [MetricInline, ResultInline]
 
     def get_inline_instances(self, request, obj=None):
@@ -124,18 +125,21 @@ class EvaluationAdmin(TableExportAdmin):
 
 @admin.register(Metric)
 class MetricAdmin(TableExportAdmin):
-    list_display = ["name", "evaluation", "direction", "minimum", "maximum", "unit"]
+    # What fits a laptop: the range is on the form.
+    list_display = ["name", "evaluation", "direction", "unit"]
     list_select_related = ["evaluation"]
     list_filter = ["direction", "evaluation"]
     search_fields = ["name", "evaluation__name"]
     fields = [
         "evaluation",
         "name",
+        "label",
         "description",
         "unit",
         "minimum",
         "maximum",
         "direction",
+        "decimals",
         "position",
     ]
 
@@ -149,8 +153,9 @@ class ResultImportForm(forms.Form):
         label="CSV file",
         help_text=(
             f"UTF-8 CSV with the columns {', '.join(REQUIRED_COLUMNS)}, and optionally "
-            "subcategory and note: the columns the results export writes, so an export can be "
-            "edited and imported again. Evaluations, models and sources are named by slug."
+            "subcategory, source_table, source_document and note: the columns the results "
+            "export writes, so an export can be edited and imported again. Evaluations, "
+            "models and sources are named by slug."
         ),
     )
 
@@ -171,7 +176,8 @@ class ResultImportForm(forms.Form):
 
 @admin.register(Result)
 class ResultAdmin(TableExportAdmin):
-    list_display = ["ai_model", "evaluation", "metric", "subcategory", "value", "measured_on"]
+    # The metric's name says its evaluation; the evaluation is a filter.
+    list_display = ["ai_model", "metric", "subcategory", "value", "measured_on"]
     list_select_related = ["ai_model", "evaluation", "metric__evaluation"]
     list_filter = ["evaluation__category", "evaluation"]
     search_fields = ["ai_model__name", "evaluation__name", "metric__name", "subcategory"]
@@ -185,6 +191,8 @@ class ResultAdmin(TableExportAdmin):
         "value",
         "measured_on",
         "source",
+        "source_table",
+        "source_url",
         "note",
     ]
 
@@ -229,7 +237,7 @@ class ResultAdmin(TableExportAdmin):
         return TemplateResponse(request, "admin/evaluations/result/import.html", context)
 
 
-class RiskCategoryInline(admin.TabularInline):
+class RiskCategoryInline(OrderedInline, admin.TabularInline):
     model = RiskCategory
     fields = ["name", "slug", "kind", "position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -274,16 +282,15 @@ class ThresholdLevelAdmin(TableExportAdmin):
 
 @admin.register(Determination)
 class DeterminationAdmin(TableExportAdmin):
-    list_display = ["ai_model", "category", "level", "pre_mitigation_level", "source", "committee"]
+    # What fits a laptop: the source and the committee are on the form (and the committee a filter).
+    list_display = ["ai_model", "category", "level_name", "pre_mitigation_level_name"]
     list_select_related = [
         "ai_model",
         "category__version",
         "level__version",
         "pre_mitigation_level__version",
-        "source",
-        "committee",
     ]
-    list_filter = ["category__version", "category__name", "level__name"]
+    list_filter = ["category__version", "category__name", "level__name", "committee"]
     search_fields = ["ai_model__name", "category__name"]
     autocomplete_fields = ["ai_model", "source", "committee"]
     fields = [
@@ -295,6 +302,15 @@ class DeterminationAdmin(TableExportAdmin):
         "committee",
         "note",
     ]
+
+    @admin.display(description="level", ordering="level__rank")
+    def level_name(self, determination):
+        return determination.level.name
+
+    @admin.display(description="pre-mitigation level", ordering="pre_mitigation_level__rank")
+    def pre_mitigation_level_name(self, determination):
+        level = determination.pre_mitigation_level
+        return level.name if level else "-"
 
     def export_table(self, request, queryset):
         """The site's columns; staff see the committee whether or not it is published."""

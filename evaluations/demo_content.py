@@ -1,7 +1,16 @@
-"""The evaluations' part of the hub's content file (catalog/demo/hub.yaml): the evaluation
-categories with their evaluations and metrics, and the Preparedness Framework."""
+"""The evaluations' part of the demo content: the evaluations with the figures published in
+OpenAI's system cards (evaluations/demo/), and the Preparedness Framework (the sections of
+catalog/demo/hub.yaml this app registers)."""
 
-from catalog.demo_content import Loaded, entry, slug_for
+import csv
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from catalog.demo_content import HubContentError, Loaded, entry, published_on, slug_for
+from catalog.models import AIModel, Status, Topic
 from evaluations.models import (
     Determination,
     Direction,
@@ -9,24 +18,65 @@ from evaluations.models import (
     EvaluationCategory,
     FrameworkVersion,
     Metric,
+    Result,
     RiskCategory,
     RiskKind,
     ThresholdLevel,
 )
 
+# The evaluations and their results: this app's own demo data, beside the hub's file.
+EVALUATIONS_FILE = Path(__file__).with_name("demo") / "evaluations.yaml"
 SECTIONS = {
-    "evaluation_categories": list,
     "framework_versions": list,
     "determinations": list,
 }
 
 
 def evaluation_content_load(content, *, ai_models, publications, committees, loaded) -> None:
-    """The evaluation categories, evaluations and metrics, and the Preparedness Framework."""
-    evaluations = metrics = 0
-    category_keys = {"name", "description", "evaluations", "metrics"}
-    for position, item in enumerate(content["evaluation_categories"], start=1):
-        with entry("evaluation_categories", position, item, category_keys):
+    """The evaluations with their published results (evaluations/demo/), then the
+    Preparedness Framework (hub.yaml's sections)."""
+    evaluations_load(
+        EVALUATIONS_FILE, ai_models=ai_models, publications=publications, loaded=loaded
+    )
+    framework_load(
+        content,
+        ai_models=ai_models,
+        publications=publications,
+        committees=committees,
+        loaded=loaded,
+    )
+
+
+def evaluations_read(path: Path) -> tuple[dict, list[dict]]:
+    """The evaluations file and the rows of the results CSV it names."""
+    try:
+        with path.open(encoding="utf-8") as file:
+            content = yaml.safe_load(file)
+        with (path.parent / content["results"]).open(encoding="utf-8", newline="") as file:
+            rows = list(csv.DictReader(file))
+    except (OSError, KeyError, TypeError, yaml.YAMLError, csv.Error) as error:
+        raise HubContentError(f"{path}: {error}") from error
+    return content, rows
+
+
+def evaluations_load(path: Path, *, ai_models, publications, loaded) -> None:
+    """Categories, evaluations and metrics, the models the figures name that the hub lacks,
+    then each figure, keyed by metric, model and sub-category so that loading again updates."""
+    content, rows = evaluations_read(path)
+    wanted = defaultdict(dict)  # evaluation name: {metric name: direction}, in the CSV's order
+    decimals = defaultdict(int)  # (evaluation, metric): most digits after the point
+    for row in rows:
+        direction = Direction.HIGHER if row["higher_is_better"] == "true" else Direction.LOWER
+        wanted[row["evaluation"]].setdefault(row["metric"], direction)
+        _, _, fraction = row["value"].partition(".")
+        key = row["evaluation"], row["metric"]
+        decimals[key] = max(decimals[key], len(fraction), 2)
+
+    evaluations = Loaded("evaluation")
+    metrics = Loaded("metric")
+    category_keys = {"name", "description", "evaluations"}
+    for position, item in enumerate(content["categories"], start=1):
+        with entry("categories", position, item, category_keys):
             category, _ = EvaluationCategory.objects.update_or_create(
                 slug=slug_for(item["name"]),
                 defaults={
@@ -36,39 +86,90 @@ def evaluation_content_load(content, *, ai_models, publications, committees, loa
                 },
             )
             for evaluation_position, evaluation_item in enumerate(item["evaluations"], start=1):
+                name = evaluation_item["name"]
                 with entry(
                     "evaluations", evaluation_position, evaluation_item, {"name", "description"}
                 ):
-                    evaluation, _ = Evaluation.objects.update_or_create(
-                        slug=slug_for(evaluation_item["name"]),
+                    evaluations[name], _ = Evaluation.objects.update_or_create(
+                        slug=slug_for(name),
                         defaults={
                             "category": category,
-                            "name": evaluation_item["name"],
+                            "name": name,
                             "description": evaluation_item["description"],
                             "position": evaluation_position,
                         },
                     )
-                evaluations += 1
-                metric_keys = {"name", "description", "unit", "direction"}
-                for metric_position, metric in enumerate(item["metrics"], start=1):
-                    with entry("metrics", metric_position, metric, metric_keys):
-                        Metric.objects.update_or_create(
-                            evaluation=evaluation,
-                            name=metric["name"],
+                    for metric_position, (metric_name, direction) in enumerate(
+                        wanted[name].items(), start=1
+                    ):
+                        words = content["metrics"][metric_name]
+                        description = words.get("descriptions", {}).get(
+                            item["name"], words["description"]
+                        )
+                        metrics[name, metric_name], _ = Metric.objects.update_or_create(
+                            evaluation=evaluations[name],
+                            name=metric_name,
                             defaults={
-                                "description": metric["description"],
-                                "unit": metric["unit"],
+                                "label": words["label"],
+                                "description": description,
+                                "unit": words["unit"],
                                 "minimum": 0,
                                 "maximum": 1,
-                                "direction": Direction(metric["direction"]),
+                                "direction": direction,
+                                "decimals": decimals[name, metric_name],
                                 "position": metric_position,
                             },
                         )
-                    metrics += 1
-    loaded("Evaluation categories", EvaluationCategory, len(content["evaluation_categories"]))
-    loaded("Evaluations", Evaluation, evaluations)
-    loaded("Metrics", Metric, metrics)
+    loaded("Evaluation categories", EvaluationCategory, len(content["categories"]))
+    loaded("Evaluations", Evaluation, len(evaluations))
+    loaded("Metrics", Metric, len(metrics))
 
+    model_keys = {"name", "family", "released", "summary"}
+    for number, item in enumerate(content["models"], start=1):
+        with entry("models", number, item, model_keys):
+            name = item["name"]
+            ai_models[name], _ = AIModel.objects.update_or_create(
+                slug=slug_for(name),
+                defaults={
+                    "name": name,
+                    "family": ai_models[item["family"]] if "family" in item else None,
+                    "release_date": item["released"],
+                    "summary": item["summary"],
+                    "published_at": published_on(item["released"]),
+                    "status": Status.PUBLISHED,
+                },
+            )
+    by_slug = {model.slug: model for model in ai_models.values()}
+    sources = {title: publications[hub_title] for title, hub_title in content["sources"].items()}
+
+    result_keys = set(rows[0]) if rows else set()
+    for number, row in enumerate(rows, start=2):  # line 1 is the header
+        with entry(
+            path.parent.joinpath(content["results"]).name + ", line", number, row, result_keys
+        ):
+            ai_model = by_slug.get(slug_for(row["model"]))
+            if ai_model is None:
+                raise ValueError(f"no AI model named {row['model']!r} in hub.yaml or models")
+            source = sources[row["source_title"]]
+            Result.objects.update_or_create(
+                metric=metrics[row["evaluation"], row["metric"]],
+                ai_model=ai_model,
+                subcategory=row["subcategory"],
+                defaults={
+                    "evaluation": evaluations[row["evaluation"]],
+                    "value": Decimal(row["value"]),
+                    "measured_on": row["measured_on"],
+                    "source": source,
+                    "source_table": row["source_where"],
+                    "source_url": row["source_url"],
+                    "note": "",
+                },
+            )
+    loaded("Results", Result, len(rows))
+
+
+def framework_load(content, *, ai_models, publications, committees, loaded) -> None:
+    """The Preparedness Framework's versions, categories, levels and determinations."""
     risk_categories = Loaded("risk category")
     levels = Loaded("threshold level")
     version_keys = {"name", "slug", "released_on", "publication", "scores_mitigation", "summary"}
@@ -129,3 +230,24 @@ def evaluation_content_load(content, *, ai_models, publications, committees, loa
                 },
             )
     loaded("Determinations", Determination, len(content["determinations"]))
+
+
+TOPIC_SECTIONS = {"topic_evaluations": list}
+
+
+def topic_evaluations_load(content, *, loaded, **_) -> None:
+    """Which evaluations inform which topic: each topic's page lists them. The links named
+    here are added; links editors made in the admin are kept."""
+    links = 0
+    for number, item in enumerate(content["topic_evaluations"], start=1):
+        with entry("topic_evaluations", number, item, {"topic", "evaluations"}):
+            topic = Topic.objects.filter(slug=slug_for(item["topic"])).first()
+            if topic is None:
+                raise ValueError(f"no topic named {item['topic']!r} in the file")
+            for name in item["evaluations"]:
+                evaluation = Evaluation.objects.filter(slug=slug_for(name)).first()
+                if evaluation is None:
+                    raise ValueError(f"no evaluation named {name!r} in the file")
+                evaluation.topics.add(topic)
+                links += 1
+    loaded("Topic evaluations", Evaluation.topics.through, links)

@@ -1,17 +1,29 @@
 """Safety evaluations: results per AI model as publications report them, and the
 Preparedness Framework's determinations. The tables keep the names they had in catalog."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from catalog.models import AIModel, Committee, Publication
+from catalog.models import AIModel, Committee, Publication, Topic
 
 
 def value_text(value):
     """A decimal as people write it: 0.99 rather than 0.9900, 10 rather than 1E+1."""
     return format(value.normalize(), "f")
+
+
+def decimals_needed(value) -> int:
+    """The digits after the point that a value needs: 2 for 0.99, 3 for 0.995, 0 for 1."""
+    return max(0, -Decimal(value).normalize().as_tuple().exponent)
+
+
+# The most digits after the point a metric shows; values have at most four.
+MAX_DECIMALS = 4
 
 
 class SourcedQuerySet(models.QuerySet):
@@ -74,6 +86,24 @@ class DeterminationQuerySet(SourcedQuerySet):
         )
 
 
+class EvaluationQuerySet(models.QuerySet):
+    def with_live_results(self):
+        """Each evaluation with its category, its number of live results and the newest date
+        measured among them: what a topic's page lists. Results stated only in drafts, or about
+        unpublished models, count for nothing."""
+        live = Result.objects.live().filter(evaluation=OuterRef("pk")).order_by()
+        return (
+            self.select_related("category")
+            .annotate(
+                live_result_count=Coalesce(
+                    Subquery(live.values("evaluation").annotate(n=Count("pk")).values("n")), 0
+                ),
+                latest_result_on=Subquery(live.order_by("-measured_on").values("measured_on")[:1]),
+            )
+            .order_by(*EVALUATION_ORDER)
+        )
+
+
 class EvaluationCategory(models.Model):
     """A family of evaluations: disallowed content, jailbreaks, hallucinations, ..."""
 
@@ -111,6 +141,16 @@ class Evaluation(models.Model):
         blank=True, help_text="What the evaluation measures, in a sentence or two."
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the category.")
+    # Defined here, not on Topic, as catalog knows nothing of evaluations: a topic's page asks
+    # for `topic.evaluations` and shows them through an evaluations template.
+    topics = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="evaluations",
+        help_text="The topics this evaluation informs; it is listed on their pages.",
+    )
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         db_table = "catalog_evaluation"
@@ -143,7 +183,20 @@ class Metric(models.Model):
         max_length=100,
         help_text="As the cards write it, e.g. “not_unsafe”. CSV files name the metric this way.",
     )
+    label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The name in words for visitors, e.g. “Not unsafe”; empty: made from the name.",
+    )
     description = models.CharField(max_length=300, blank=True)
+    decimals = models.PositiveSmallIntegerField(
+        "digits after the point",
+        default=2,
+        help_text=(
+            "Every value of the metric shows this many, so that 0.9 and 0.82 read as 0.90 and "
+            "0.82. Saving a value that needs more raises it."
+        ),
+    )
     unit = models.CharField(
         max_length=50, blank=True, help_text="E.g. “share of prompts” or “score”."
     )
@@ -174,6 +227,19 @@ class Metric(models.Model):
 
     def __str__(self):
         return f"{self.evaluation}: {self.name}"
+
+    @property
+    def title(self):
+        """The name in words: the label, or “Hallucination rate” for hallucination_rate."""
+        if self.label:
+            return self.label
+        words = self.name.replace("_", " ").strip()
+        return words[:1].upper() + words[1:]
+
+    def value_text(self, value) -> str:
+        """A value with the metric's digits after the point (more only if it needs them)."""
+        decimals = min(max(self.decimals, decimals_needed(value)), MAX_DECIMALS)
+        return f"{Decimal(value):.{decimals}f}"
 
     @property
     def range_text(self):
@@ -213,6 +279,18 @@ class Result(models.Model):
         verbose_name="source publication",
         help_text="Where the value is published. Visitors see it only while that is live.",
     )
+    source_table = models.CharField(
+        "where in the source",
+        max_length=300,
+        blank=True,
+        help_text="The table or section of the source that gives the value, e.g. “Table 3”.",
+    )
+    source_url = models.URLField(
+        "source document address",
+        max_length=500,
+        blank=True,
+        help_text="The document the value was read from, when it is not the publication's link.",
+    )
     note = models.CharField(max_length=300, blank=True)
 
     objects = ResultQuerySet.as_manager()
@@ -234,9 +312,14 @@ class Result(models.Model):
         subcategory = f" ({self.subcategory})" if self.subcategory else ""
         return f"{self.ai_model} on {self.metric}{subcategory}: {self.value_text}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        metric_decimals_widen([self])
+
     @property
     def value_text(self):
-        return value_text(self.value)
+        """The value with its metric's digits after the point, as every page shows it."""
+        return self.metric.value_text(self.value)
 
     def clean(self):
         if not (self.metric_id and self.evaluation_id):
@@ -253,6 +336,17 @@ class Result(models.Model):
                     f"{metric.range_text}."
                 }
             )
+
+
+def metric_decimals_widen(results) -> None:
+    """Raise each metric's digits after the point to what its new values need, so that no
+    page rounds a published value."""
+    needed = {}
+    for result in results:
+        digits = min(decimals_needed(result.value), MAX_DECIMALS)
+        needed[result.metric_id] = max(needed.get(result.metric_id, 0), digits)
+    for metric_id, digits in needed.items():
+        Metric.objects.filter(pk=metric_id, decimals__lt=digits).update(decimals=digits)
 
 
 class FrameworkVersion(models.Model):
@@ -344,6 +438,23 @@ class ThresholdLevel(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.version.name})"
+
+    @property
+    def severity(self):
+        """How serious the level is, for its badge's colour: low, medium, high or critical."""
+        if self.slug in SEVERITIES:
+            return SEVERITIES[self.slug]
+        return "critical" if "critical" in self.slug else "medium"
+
+
+# The badge colour of each level the framework versions name; the word is always shown too.
+SEVERITIES = {
+    "below-high": "low",
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+    "critical": "critical",
+}
 
 
 class Determination(models.Model):

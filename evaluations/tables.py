@@ -14,7 +14,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
 
 from catalog.models import AIModel, Publication
-from evaluations.models import Evaluation, Metric, Result, value_text
+from evaluations.models import Evaluation, Metric, Result, metric_decimals_widen, value_text
 from pagecache.generation import generation_end
 
 # The columns of every results file, in this order. Import needs the key columns and reads
@@ -34,6 +34,8 @@ RESULT_COLUMNS = [
     "source",
     "source_title",
     "source_url",
+    "source_table",
+    "source_document",
     "note",
 ]
 REQUIRED_COLUMNS = ["evaluation", "metric", "model", "value", "measured_on", "source"]
@@ -75,6 +77,8 @@ def result_rows(results, *, absolute_url: Callable[[str], str]) -> list[dict]:
             "source": result.source.slug,
             "source_title": result.source.title,
             "source_url": absolute_url(result.source.get_absolute_url()),
+            "source_table": result.source_table,
+            "source_document": result.source_url,
             "note": result.note,
         }
         for result in results
@@ -202,7 +206,15 @@ class ImportSummary:
 
 
 Progress = Callable[[str, int, int], None]
-SAVED_FIELDS = ["evaluation", "value", "measured_on", "source", "note"]
+SAVED_FIELDS = [
+    "evaluation",
+    "value",
+    "measured_on",
+    "source",
+    "source_table",
+    "source_url",
+    "note",
+]
 BATCH_SIZE = 500
 
 
@@ -270,6 +282,7 @@ def results_import(*, lines: Iterable[str], progress: Progress | None = None) ->
                 Result.objects.bulk_update(batch, SAVED_FIELDS)
                 saved += len(batch)
                 report("Saving", saved, len(new) + len(changed))
+            metric_decimals_widen([*new, *changed])
             # Bulk writes send no signals: retire the cached pages that show results here.
             generation_end()
     except IntegrityError as error:
@@ -370,8 +383,9 @@ class RowLookups:
                 )
         values = {
             name: cleaned(name, row.get(name, ""))
-            for name in ["value", "measured_on", "subcategory", "note"]
+            for name in ["value", "measured_on", "subcategory", "note", "source_table"]
         }
+        values["source_url"] = cleaned("source_url", row.get("source_document", ""))
         if messages:
             raise ValidationError(messages)
         result = Result(

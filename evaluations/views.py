@@ -11,7 +11,7 @@ from django.views.generic import DetailView, TemplateView, View
 
 from catalog.models import AIModel, Publication
 from catalog.views import SLUG, BadQuery, StrictQueryMixin
-from evaluations.charts import BarChart, bar_chart
+from evaluations.charts import BarChart, Item, grouped_chart, model_colours, results_chart
 from evaluations.models import (
     Determination,
     Evaluation,
@@ -28,9 +28,16 @@ from evaluations.tables import (
     result_rows,
     table_response,
 )
+from pagecache.keys import list_key, surrogate_keys_add
 
 # The most models a comparison shows side by side.
 MAX_COMPARED = 5
+
+
+# What a table of results or determinations names, as surrogate keys (pagecache.keys).
+SHOWN_WITH_RESULTS = [
+    list_key(model) for model in (Result, Determination, Evaluation, Metric, AIModel, Publication)
+]
 
 
 @dataclass
@@ -77,6 +84,7 @@ class EvaluationListView(StrictQueryMixin, TemplateView):
 
     template_name = "evaluations/evaluation_list.html"
     allowed_parameters = set()
+    surrogate_keys = SHOWN_WITH_RESULTS  # counted, not listed, on this page
 
     def get_context_data(self, **kwargs):
         live = Result.objects.live().values("pk")
@@ -134,7 +142,7 @@ def reversed_order(order):
     return order.removeprefix("-") if order.startswith("-") else f"-{order}"
 
 
-def metric_table(evaluation, metric, results, order) -> MetricTable:
+def metric_table(evaluation, metric, results, order, colours) -> MetricTable:
     best_first = "-value" if metric.higher_is_better else "value"
     order = best_first if order == "best" else order
     sorted_by = order.removeprefix("-")
@@ -148,11 +156,12 @@ def metric_table(evaluation, metric, results, order) -> MetricTable:
         else:
             link, sort = FIRST_ORDERS.get(name, best_first), None
         columns.append({"name": name, "label": label, "order": link, "sort": sort})
-    chart = bar_chart(
+    chart = results_chart(
         metric,
         ordered,
+        colours=colours,
         id=f"chart-{metric.pk}",
-        title=f"{evaluation.name}, {metric.name}: the table above as a bar chart",
+        title=f"{evaluation.name}, {metric.title}: the table above as a bar chart, by model",
     )
     return MetricTable(metric, ordered, columns, chart)
 
@@ -162,19 +171,48 @@ class EvaluationDetailView(StrictQueryMixin, DetailView):
 
     queryset = Evaluation.objects.select_related("category").prefetch_related("metrics")
     allowed_parameters = {"order"}
+    surrogate_keys = SHOWN_WITH_RESULTS
 
     def get_context_data(self, **kwargs):
         order = self.request.GET.get("order", "best")
         if order not in RESULT_ORDERS:
             raise BadQuery([f"“order” is one of {', '.join(RESULT_ORDERS)}; not “{order}”."])
         by_metric = defaultdict(list)
+        models = {}
         for result in Result.objects.live().as_table().filter(evaluation=self.object):
             by_metric[result.metric_id].append(result)
+            models.setdefault(result.ai_model_id, result.ai_model)
+        colours = model_colours() if models else {}
         tables = [
-            metric_table(self.object, metric, by_metric.get(metric.pk, []), order)
+            metric_table(self.object, metric, by_metric.get(metric.pk, []), order, colours)
             for metric in self.object.metrics.all()
         ]
-        return super().get_context_data(tables=tables, has_results=bool(by_metric), **kwargs)
+        return super().get_context_data(
+            tables=tables,
+            has_results=bool(by_metric),
+            legend=legend(models.values(), colours),
+            sources=sources_of(result for results in by_metric.values() for result in results),
+            **kwargs,
+        )
+
+
+def legend(models, colours) -> list:
+    """(model, colour number) for the models a page charts, by name."""
+    return [(model, colours.get(model.pk, 0)) for model in sorted(models, key=lambda m: m.name)]
+
+
+def sources_of(results) -> list:
+    """The publications and documents the results come from, newest first, each once:
+    (publication, document address, [tables])."""
+    found = {}
+    for result in results:
+        key = (result.source_id, result.source_url)
+        if key not in found:
+            found[key] = (result.source, result.source_url, [])
+        tables = found[key][2]
+        if result.source_table and result.source_table not in tables:
+            tables.append(result.source_table)
+    return sorted(found.values(), key=lambda item: item[0].published_at, reverse=True)
 
 
 @dataclass
@@ -183,6 +221,7 @@ class ComparisonRow:
     metric: Metric
     subcategory: str
     cells: list  # (result, is the best of the row), in the order the models were chosen
+    chart: BarChart | None = None
 
 
 def compared_models(request) -> list:
@@ -229,25 +268,50 @@ def comparison_rows(ai_models) -> list[ComparisonRow]:
     return rows
 
 
+def comparison_chart(row, colours, number) -> BarChart:
+    """The chosen models' bars side by side on one evaluation, in the order they were chosen."""
+    items = [
+        Item(
+            label=result.ai_model.name,
+            value=result.value,
+            value_text=result.value_text,
+            model_id=result.ai_model_id,
+        )
+        for result, _ in row.cells
+    ]
+    subcategory = f" ({row.subcategory})" if row.subcategory else ""
+    return grouped_chart(
+        row.metric,
+        [("", items)],
+        colours=colours,
+        id=f"compare-chart-{number}",
+        title=f"{row.evaluation.name}, {row.metric.title}{subcategory}",
+    )
+
+
 class EvaluationCompareView(StrictQueryMixin, TemplateView):
     """Two to five models side by side on every evaluation they share."""
 
     template_name = "evaluations/evaluation_compare.html"
     allowed_parameters = {"models"}
+    surrogate_keys = SHOWN_WITH_RESULTS
     repeatable_parameters = {"models"}
 
     def get_context_data(self, **kwargs):
         chosen = compared_models(self.request)
         with_results = Exists(Result.objects.live().filter(ai_model=OuterRef("pk")))
         rows = comparison_rows(chosen) if len(chosen) >= 2 else []
+        colours = model_colours() if rows else {}
         categories = defaultdict(list)
-        for row in rows:
+        for number, row in enumerate(rows):
+            row.chart = comparison_chart(row, colours, number)
             categories[row.evaluation.category].append(row)
         return super().get_context_data(
             chosen=chosen,
             chosen_slugs={model.slug for model in chosen},
             candidates=AIModel.objects.live().filter(with_results).only("name", "slug"),
             categories=list(categories.items()),
+            legend=[(model, colours.get(model.pk, 0)) for model in chosen] if rows else [],
             max_compared=MAX_COMPARED,
             **kwargs,
         )
@@ -261,12 +325,14 @@ class TableDownloadView(View):
 
     def get(self, request, *args, file_format, **kwargs):
         items, filename = self.get_items(**kwargs)
-        return table_response(
+        response = table_response(
             columns=self.columns,
             rows=self.rows(items, absolute_url=request.build_absolute_uri),
             file_format=file_format,
             filename=filename,
         )
+        surrogate_keys_add(response, SHOWN_WITH_RESULTS)
+        return response
 
     def get_items(self, **kwargs):
         raise NotImplementedError

@@ -8,8 +8,14 @@ from django.views.generic import RedirectView
 from catalog import sitemaps as catalog_sitemaps
 from evaluations import sitemaps as evaluations_sitemaps
 
-admin.site.site_header = "Safety Hub administration"
-admin.site.site_title = "Safety Hub admin"
+# While the database is unreachable: a 503 with Retry-After, not a 500.
+handler500 = "safetyhub.errors.server_error"
+
+admin.site.site_header = "Safety Hub"
+admin.site.site_title = "Safety Hub"
+admin.site.index_title = "Safety Hub: site administration"
+# The lists get the whole width of a laptop's screen; the index and breadcrumbs navigate.
+admin.site.enable_nav_sidebar = False
 
 
 class FaviconView(RedirectView):

@@ -44,6 +44,13 @@ def plain_static_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks (image renditions) run when queued, so a test sees their result; the
+    tests of the queue itself (tests/test_renditions_async.py) use the database backend."""
+    settings.TASKS = {"default": {"BACKEND": settings.TASKS_BACKENDS["immediate"]}}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """Tests sign in often; the production hasher takes half a second each time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

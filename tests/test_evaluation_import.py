@@ -27,7 +27,7 @@ from tests.factories import make_evaluation, make_model, make_publication
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE_CSV = Path(settings.BASE_DIR) / "docs" / "sample-evaluation-results.csv"
+EXAMPLE_CSV = Path(settings.BASE_DIR) / "docs" / "import-example-results.csv"
 HEADER = "evaluation,metric,model,subcategory,value,measured_on,source,note\n"
 VALID_ROWS = (
     "strongreject,score,o3,,0.6,2025-04-16,o3-card,\n"
@@ -241,15 +241,19 @@ def test_command_explains_a_file_it_cannot_read(catalog, tmp_path, content, mess
         call_command("import_results", str(path), stdout=io.StringIO())
 
 
-def test_the_sample_file_imports_into_the_demo_content():
+def test_the_import_example_adds_to_the_demo_content_without_touching_published_figures():
     hub_content_load()
+    published = {result.pk: result.value for result in Result.objects.all()}
 
-    call_command("import_results", str(SAMPLE_CSV), stdout=io.StringIO())
+    call_command("import_results", str(EXAMPLE_CSV), stdout=io.StringIO())
 
-    results = Result.objects.all()
-    assert results.count() == 84
-    assert all(result.note.startswith("SAMPLE:") for result in results)
-    assert results.values("evaluation").distinct().count() == 8
+    examples = Result.objects.exclude(pk__in=published)
+    assert examples.count() == 24
+    assert all(result.note.startswith("INVENTED") for result in examples)
+    assert all(result.subcategory == "import example" for result in examples)
+    assert {result.pk: result.value for result in Result.objects.filter(pk__in=published)} == (
+        published
+    )
 
 
 def import_url():

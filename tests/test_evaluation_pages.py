@@ -127,7 +127,9 @@ def row_names(html):
 
 
 def svg_of(html):
-    return html[html.index("<svg") : html.index("</svg>")]
+    """The first chart's SVG (the legend's colour swatches are SVGs too)."""
+    chart = html[html.index('<figure class="chart">') :]
+    return chart[chart.index("<svg") : chart.index("</svg>")]
 
 
 def test_index_lists_categories_and_evaluations_with_direction_and_latest_date(client, hub):
@@ -136,9 +138,12 @@ def test_index_lists_categories_and_evaluations_with_direction_and_latest_date(c
     assert html.index("Jailbreaks") < html.index("Hallucinations")
     assert 'href="/evaluations/strongreject/"' in html
     assert "Known jailbreak techniques against disallowed requests." in html
-    assert "<code>hallucination_rate</code>: lower is better, 0–1" in html
-    assert "<code>score</code>: higher is better, 0–1" in html
-    assert '3 results · latest measured <time datetime="2025-08-07">' in html
+    assert "Hallucination rate" in html
+    assert '<span class="visually-hidden">, lower is better</span>' in html
+    assert '<li class="metric-chip">Score <span aria-hidden="true">↑</span>' in html
+    assert (
+        '<span class="result-count">3 results</span> · latest measured <time datetime="2025-08-07">'
+    ) in html
     assert 'Latest results measured <time datetime="2025-08-07">' in html
 
 
@@ -159,7 +164,11 @@ def test_each_grid_cell_links_to_the_card_that_states_it(client, hub):
     gpt5_row = html[html.index('href="/models/gpt-5-thinking/"') :]
     gpt5_row = gpt5_row[: gpt5_row.index("</tr>")]
 
-    cells = re.findall(r'<a href="([^"]*)">([^<]*)<span class="visually-hidden">', gpt5_row)
+    cells = re.findall(
+        r'<a class="level-badge level-rank-\w+" href="([^"]*)">'
+        r'<span class="level-mark" aria-hidden="true"></span>([^<]*)<span class="visually-hidden">',
+        gpt5_row,
+    )
 
     assert cells == [
         ("/publications/gpt-5-card/", "High"),
@@ -187,13 +196,15 @@ def test_a_v1_scorecard_shows_the_level_before_mitigation(client, hub):
 
     v1_grid = html[html.index("Determinations under version 1 (beta)") :]
     assert "Medium<span" in v1_grid
-    assert "before mitigation: High" in v1_grid
+    assert re.search(
+        r'before mitigation: <span class="level-badge level-rank-high">.*?High</span>', v1_grid
+    )
 
 
 def test_evaluation_page_lists_best_first_by_default(client, hub):
     strongreject = html_of(client, "/evaluations/strongreject/")
     simpleqa = html_of(client, "/evaluations/simpleqa/")
-    rate_table = simpleqa[simpleqa.index("<code>hallucination_rate</code>") :]
+    rate_table = simpleqa[simpleqa.index('<code class="metric-code">hallucination_rate</code>') :]
 
     assert row_names(strongreject) == ["gpt-5-thinking", "o3", "o4-mini"]  # higher is better
     assert row_names(rate_table) == ["o3", "o4-mini"]  # lower is better: 0.51 first
@@ -235,7 +246,7 @@ def test_chart_bar_lengths_are_proportional_to_the_values(client, hub):
     svg = svg_of(html_of(client, "/evaluations/strongreject/"))
 
     lengths = [
-        float(width) for width in re.findall(r'<rect class="bar"[^>]* width="([\d.]+)"', svg)
+        float(width) for width in re.findall(r'<rect class="bar[^"]*"[^>]* width="([\d.]+)"', svg)
     ]
     values = [float(value) for value in re.findall(r'<text class="value"[^>]*>([^<]*)<', svg)]
 
@@ -245,7 +256,9 @@ def test_chart_bar_lengths_are_proportional_to_the_values(client, hub):
 
 def test_chart_states_the_direction_of_better(client, hub):
     simpleqa = html_of(client, "/evaluations/simpleqa/")
-    accuracy_svg, rate_svg = re.findall(r"<svg.*?</svg>", simpleqa, flags=re.DOTALL)
+    accuracy_svg, rate_svg = re.findall(
+        r'<figure class="chart">.*?</figure>', simpleqa, flags=re.DOTALL
+    )
 
     assert "Higher is better: longer bars are better." in accuracy_svg
     assert "Lower is better: shorter bars are better." in rate_svg
@@ -269,7 +282,10 @@ def test_chart_and_table_escape_names_and_values(client, hub):
     assert "<script>alert" not in html
     assert "<img src=x>" not in html
     assert "<b>bold</b>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; · &#34;&gt;&lt;img src=x&gt;" in svg_of(html)
+    svg = svg_of(html)
+    assert '<text class="group" x="0" y="' in svg
+    assert ">&lt;script&gt;alert(1)&lt;/script&gt;</text>" in svg
+    assert ">&#34;&gt;&lt;img src=x&gt;</text>" in svg
 
 
 def test_evaluation_without_results_says_so(client, hub):
@@ -288,15 +304,12 @@ def test_unknown_evaluation_is_not_found(client, hub):
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("/evaluations/?page=2", "“page” is not a filter here: this page takes no parameters"),
         ("/evaluations/strongreject/?order=random", "“order” is one of best, model"),
         ("/evaluations/strongreject/?order=model&order=value", "Give “order” once"),
-        ("/evaluations/strongreject/?sort=model", "“sort” is not a filter here"),
         ("/evaluations/strongreject/?order=%00", "“order” is one of"),
-        ("/evaluations/results.csv?model=o3", "“model” is not a filter here"),
     ],
 )
-def test_unknown_or_bad_parameters_get_a_clear_400(client, hub, url, message):
+def test_bad_parameters_get_a_clear_400(client, hub, url, message):
     response = client.get(url)
 
     assert response.status_code == 400
@@ -313,7 +326,7 @@ def test_model_page_shows_its_results_and_determinations_with_their_sources(clie
         "/evaluations/simpleqa/",
         "/evaluations/simpleqa/",
     ]
-    assert "<code>hallucination_rate</code>" in results
+    assert "Hallucination rate" in results
     assert 'href="/publications/o3-card/">OpenAI o3 and o4-mini System Card</a>' in results
     assert 'href="/committees/sag/">Safety Advisory Group</a>' in determinations
     assert "Below High" in determinations
@@ -362,7 +375,7 @@ def test_comparison_shows_the_models_side_by_side_on_the_evaluations_they_share(
 
     headings = re.findall(r'<th scope="col"><a href="/models/[^"]*">([^<]*)</a>', html)
     assert headings == ["o4-mini", "o3", "o4-mini", "o3"]  # in the order asked, per category
-    assert "<code>hallucination_rate</code>" in html
+    assert "Hallucination rate" in html
     assert html.index("Jailbreaks") < html.index("Hallucinations")
 
 
@@ -376,7 +389,7 @@ def test_comparison_leaves_out_evaluations_not_every_model_has(client, hub):
 def test_comparison_marks_the_best_value_of_each_row_by_its_direction(client, hub):
     html = html_of(client, "/evaluations/compare/?models=o3&models=o4-mini")
 
-    assert "<strong>0.6</strong>" in html  # StrongReject: higher is better
+    assert "<strong>0.60</strong>" in html  # StrongReject: higher is better
     assert "<strong>0.49</strong>" in html  # accuracy: higher is better
     assert "<strong>0.51</strong>" in html  # hallucination rate: lower is better
     assert "<strong>0.79</strong>" not in html
@@ -412,7 +425,6 @@ def test_comparison_with_one_model_asks_for_another(client, hub):
             "models=a&models=b&models=c&models=d&models=e&models=f",
             "Compare at most 5 models at a time; this address names 6.",
         ),
-        ("model=o3", "“model” is not a filter here"),
     ],
 )
 def test_comparison_with_unknown_or_too_many_models_gets_a_clear_400(client, hub, query, message):
@@ -463,6 +475,8 @@ def test_results_download_has_the_stable_columns_and_the_source_of_each_value(cl
         "source": "o3-card",
         "source_title": "OpenAI o3 and o4-mini System Card",
         "source_url": "",
+        "source_table": "",
+        "source_document": "",
         "note": "",
     }
     assert rows[1]["source_url"] == "http://testserver/publications/o3-card/"
@@ -608,7 +622,7 @@ def test_results_and_determinations_from_unpublished_sources_appear_nowhere(
 def test_counts_and_latest_date_ignore_unpublished_results(client, hub, leaks):
     html = html_of(client, "/evaluations/")
 
-    assert "3 results · latest measured" in html
+    assert '<span class="result-count">3 results</span> · latest measured' in html
     assert 'Latest results measured <time datetime="2025-08-07">' in html
 
 
@@ -675,10 +689,11 @@ PAGE_URLS = {
 # Upper bounds per page, so that a new query shows up in review.
 QUERY_BUDGETS = {
     "evaluations": 7,
-    "evaluation": 3,
-    "evaluation, sorted": 3,
+    # The evaluation pages and the comparison: one query more for the models' chart colours.
+    "evaluation": 4,
+    "evaluation, sorted": 4,
     "compare, choosing": 1,
-    "compare": 3,
+    "compare": 4,
     "model": 8,
     "all results": 1,
     "evaluation results": 2,

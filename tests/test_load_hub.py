@@ -39,6 +39,23 @@ from tests.factories import make_publication, make_topic
 
 pytestmark = pytest.mark.django_db
 
+# The hub's "Go deeper" cards after loading: the one pinned card, then the newest documents
+# and committees, up to the hub's 12 cards (Product Safety Standards has no date of its own,
+# so it carries the day the seed was scraped).
+HUB_GO_DEEPER = [
+    "Preparedness Framework",
+    "Product Safety Standards",
+    "Sora 2 System Card",
+    "Addendum to GPT-5 system card: GPT-5-Codex",
+    "GPT-5 System Card",
+    "Addendum to OpenAI o3 and o4-mini system card: OpenAI o3 Operator",
+    "Addendum to OpenAI o3 and o4-mini system card: Codex",
+    "OpenAI o3 and o4-mini System Card",
+    "Addendum to GPT-4o System Card: 4o image generation",
+    "GPT-4.5 System Card",
+    "Deep research System Card",
+    "OpenAI o3-mini System Card",
+]
 SEED_GO_DEEPER = [
     "Sora 2 System Card",
     "Addendum to GPT-5 system card: GPT-5-Codex",
@@ -132,13 +149,20 @@ def test_loads_the_four_news_items_newest_first_with_label_and_date():
     ]
 
 
-def test_go_deeper_list_has_the_seed_items_in_the_seed_order():
+def test_go_deeper_pins_the_framework_and_every_seed_item_can_appear():
     hub_content_load()
 
     features = HubFeature.objects.select_related("publication", "committee")
+    documents = Publication.objects.live().exclude(kind=Kind.NEWS)
+    names = {
+        *documents.values_list("title", flat=True),
+        *Committee.objects.values_list("name", flat=True),
+    }
 
-    assert [str(feature.target) for feature in features] == SEED_GO_DEEPER
-    assert [feature.position for feature in features] == list(range(1, 21))
+    assert [(str(feature.target), feature.position) for feature in features] == [
+        ("Preparedness Framework", 1)
+    ]
+    assert set(SEED_GO_DEEPER) <= names
 
 
 def test_loads_every_card_and_document_published():
@@ -147,7 +171,9 @@ def test_loads_every_card_and_document_published():
     assert counts["Publication"] == Publication.objects.live().count() == 23
     assert Publication.objects.filter(kind=Kind.ADDENDUM).count() == 4
     assert counts["Committee"] == Committee.objects.live().count() == 2
-    assert counts["AIModel"] == AIModel.objects.live().count() == 24
+    assert counts["AIModel"] == 24
+    # and o1-preview, which only the evaluation figures name (evaluations/demo/evaluations.yaml)
+    assert AIModel.objects.live().count() == 25
     assert not Publication.objects.exclude(status=Status.PUBLISHED).exists()
 
 
@@ -295,7 +321,7 @@ def test_command_reports_each_section_and_a_summary(capsys):
     output = capsys.readouterr().out
 
     assert "Topics: 5\n" in output
-    assert "Go deeper cards: 20\n" in output
+    assert "Pinned go deeper cards: 1\n" in output
     assert "Hub content loaded:" in output
 
 
@@ -310,7 +336,7 @@ def test_hub_page_shows_the_hero_and_every_go_deeper_title_in_order(client):
     ]
 
     assert "Safety at every step" in html
-    assert card_titles == SEED_GO_DEEPER
+    assert card_titles == HUB_GO_DEEPER
 
 
 def test_loads_the_evaluation_categories_with_their_evaluations_and_metrics():
@@ -325,6 +351,8 @@ def test_loads_the_evaluation_categories_with_their_evaluations_and_metrics():
             [
                 "Standard Refusal Evaluation",
                 "Challenging Refusal Evaluation",
+                "WildChat (toxic)",
+                "XSTest",
                 "Production Benchmarks",
             ],
         ),
@@ -332,8 +360,26 @@ def test_loads_the_evaluation_categories_with_their_evaluations_and_metrics():
         ("Hallucinations", ["SimpleQA", "PersonQA"]),
         (
             "Instruction hierarchy",
-            ["System vs user message conflicts", "Developer vs user message conflicts"],
+            [
+                "System <> User message conflict",
+                "System <> Developer message conflict",
+                "Developer <> User message conflict",
+                "Tutor jailbreak - system message",
+                "Tutor jailbreak - developer message",
+                "Phrase protection - user message",
+                "Phrase protection - developer message",
+                "Phrase protection - malicious user message",
+                "Phrase protection - malicious developer message",
+                "Password protection - user message",
+                "Password protection - developer message",
+                "System prompt extraction - realistic attacks of user attacking system message",
+                "System prompt extraction - academic attacks of user message attacking system "
+                "message",
+                "System prompt extraction - academic attacks of developer message attacking "
+                "system message",
+            ],
         ),
+        ("Fairness and bias", ["BBQ"]),
     ]
     simpleqa = {
         metric.name: metric for metric in Metric.objects.filter(evaluation__name="SimpleQA")
@@ -347,10 +393,11 @@ def test_loads_the_evaluation_categories_with_their_evaluations_and_metrics():
     ) == [("not_unsafe", 0, 1), ("not_overrefuse", 0, 1)]
 
 
-def test_loads_no_results_because_none_are_confirmed():
+def test_loads_the_published_figures_as_results():
     hub_content_load()
 
-    assert not Result.objects.exists()
+    # tests/test_evaluations_real_figures.py checks them against the CSV, one by one.
+    assert Result.objects.live().count() == 204
 
 
 def test_loads_the_preparedness_framework_v2_categories_and_thresholds():

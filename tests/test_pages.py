@@ -33,13 +33,15 @@ def hub():
 
 
 def add_content(hub, count):
-    """Cards on the hub, news, topics: `count` of each kind of item."""
+    """Cards on the hub, news, topics: `count` of each kind of item; the first card and its
+    addendum pinned, the others in the "Go deeper" list by date."""
     for number in range(count):
         card = make_publication(title=f"Card {number}")
         card.ai_models.add(make_model())
-        HubFeature.objects.create(hub=hub, publication=card, position=number)
         addendum = make_publication(kind=Kind.ADDENDUM, parent=card, title=f"Addendum {number}")
-        HubFeature.objects.create(hub=hub, publication=addendum, position=count + number)
+        if number == 0:
+            HubFeature.objects.create(hub=hub, publication=card, position=1)
+            HubFeature.objects.create(hub=hub, publication=addendum, position=2)
         make_publication(kind=Kind.NEWS, label=Label.SAFETY, title=f"News {number}")
         make_topic(featured=True)
 

@@ -142,7 +142,8 @@ def test_every_page_answers(client, site):
 
 # Upper bounds per page type, so a new query shows up in review.
 QUERY_BUDGETS = {
-    "hub": 8,  # the hub, stages and practices, topics, conversations, news, cards and parents
+    "hub": 9,  # the hub, stages and practices, topics, conversations, news, the "Go deeper"
+    # publications (pinned and newest) with their parents, and committees
     "publication list": 7,  # newest and oldest year, count, page, its AI models, the model and
     # topic choices
     "publication list, filtered": 9,  # 7, and the chosen model and topic
@@ -155,7 +156,7 @@ QUERY_BUDGETS = {
     "model": 11,  # it, aliases, family, members, lineage, topics, results, determinations, a page
     "model family": 10,
     "topic list": 2,
-    "topic": 4,  # it, and a page of publications: count, page, their AI models
+    "topic": 5,  # it, its evaluations, and a page of publications: count, page, their AI models
     "committee list": 2,
     "committee": 6,  # 4, members, determinations
     "person list": 3,
@@ -257,7 +258,6 @@ def test_unpublished_models_topics_and_committees_are_hidden(client, site):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("colour=blue", "“colour” is not a filter here"),
         ("kind=poem", "Select a valid choice"),
         ("model=no-such-model", "Select a valid choice"),
         ("year=1999", "Select a valid choice"),
@@ -268,7 +268,6 @@ def test_unpublished_models_topics_and_committees_are_hidden(client, site):
         ("year=2025%00", "Select a valid choice"),
         (f"model={'x' * 10000}", "Select a valid choice"),
         ("model=%F0%9F%A4%96", "Select a valid choice"),
-        ("%00=1", "is not a filter here"),
     ],
 )
 def test_bad_filters_get_a_clear_400(client, site, query, message):

@@ -1,8 +1,10 @@
 """Uploaded images: the rules an upload must pass, the upright metadata-free original we store,
 and the renditions (AVIF, WebP and a JPEG or PNG fallback at a few widths) pages serve."""
 
+import contextlib
 import dataclasses
 import io
+import os
 import posixpath
 from dataclasses import dataclass
 
@@ -12,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
+from django.tasks import task
 from PIL import Image, ImageOps, JpegImagePlugin
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -223,27 +226,87 @@ def image_renditions_regenerate(*, field_file) -> list[str]:
 
 @dataclass(frozen=True)
 class PreparedImage:
-    """An upload that passed every rule, made ready to store: the clean original and every
-    rendition, encoded before any file is written, so a failure there is a form error."""
+    """An upload that passed every rule, made ready to store: the clean original and its size.
+    Its renditions are made afterwards, outside the request (renditions_make below)."""
 
     original: bytes
     width: int
     height: int
-    renditions: list[tuple[int, str, bytes]]
 
 
 def image_prepare(file, *, name: str) -> PreparedImage:
-    """The upload checked, cleaned and rendered in memory; a ValidationError if any step fails."""
+    """The upload checked and cleaned in memory; a ValidationError if any step fails."""
     image = image_open(file, name=name)
     try:
         upright, original = image_strip(image)
-        renditions = renditions_encode(image=upright, name=name)
     except Exception as error:
         raise ValidationError(
             f"{_label(name)} could not be converted for the web ({error}).",
             code="image_unconvertible",
         ) from None
-    return PreparedImage(original, upright.width, upright.height, renditions)
+    return PreparedImage(original, upright.width, upright.height)
+
+
+@task
+def renditions_make(*, app_label: str, model_name: str, field_name: str, name: str) -> int:
+    """Make the renditions of the stored original `name` (a background task, queued when an
+    image is saved); the number made. Nothing if the original is gone (replaced or deleted)."""
+    from django.apps import apps
+
+    from pagecache.generation import generation_end
+
+    field = apps.get_model(app_label, model_name)._meta.get_field(field_name)
+    storage = field.storage
+    try:
+        with storage.open(name, "rb") as original:
+            image = ImageOps.exif_transpose(Image.open(original))
+            image.load()
+    except FileNotFoundError:
+        return 0
+    made = renditions_generate(image=image, name=name, storage=storage)
+    if not storage.exists(name):  # replaced while they were being made
+        renditions_delete(name=name, storage=storage)
+        return 0
+    # Pages cached while they showed the original now show the renditions.
+    generation_end()
+    return len(made)
+
+
+def renditions_request(field_file) -> None:
+    """Queue the making of the renditions of a stored image (Django's tasks, settings.TASKS).
+
+    With the database backend the task is a row written in the saving transaction, so a worker
+    sees it only once the image's row is committed; until the renditions exist, pages show the
+    original (picture_for)."""
+    opts = field_file.instance._meta
+    renditions_make.enqueue(
+        app_label=opts.app_label,
+        model_name=opts.model_name,
+        field_name=field_file.field.name,
+        name=field_file.name,
+    )
+
+
+def renditions_ready(*, name: str, width: int, height: int, storage) -> bool:
+    """Whether the renditions of `name` are all stored: the last one written is there."""
+    last = rendition_name(name, rendition_widths(width, height)[-1], fallback_extension(name))
+    return storage.exists(last)
+
+
+def renditions_delete(*, name: str, storage) -> None:
+    """Remove every rendition of the original `name` (its folder of renditions)."""
+    folder = f"{RENDITIONS_FOLDER}/{name}"
+    try:
+        _, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for file in files:
+        storage.delete(f"{folder}/{file}")
+    # An emptied folder goes too, where the storage has folders.
+    path = getattr(storage, "path", None)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            os.rmdir(path(folder))
 
 
 def image_fields():
@@ -331,6 +394,10 @@ def picture_for(field_file) -> Picture | None:
     if not width or not height:
         return None
     storage, name = field_file.storage, field_file.name
+    if not renditions_ready(name=name, width=width, height=height, storage=storage):
+        # Still being made (a background task): the original, never a missing image.
+        original = Rendition(storage.url(name), width, height)
+        return Picture(sources=[], fallback=original, fallback_srcset=f"{original.url} {width}w")
     renditions = {
         extension: [
             Rendition(
@@ -377,22 +444,18 @@ class UploadedImageFormField(forms.FileField):
 
 class UploadedImageFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
-        """Store the original and its renditions, or, if anything fails, none of them."""
+        """Store the clean original and its size, and queue the making of its renditions; if
+        anything fails, store nothing."""
         prepared = getattr(content, "prepared_image", None) or image_prepare(content, name=name)
         super().save(name, ContentFile(prepared.original), save=False)
-        written = []
         try:
-            written = renditions_write(
-                renditions=prepared.renditions, name=self.name, storage=self.storage
-            )
             field = self.field
             setattr(self.instance, field.width_field, prepared.width)
             setattr(self.instance, field.height_field, prepared.height)
             if save:
                 self.instance.save()
+            renditions_request(self)
         except BaseException:
-            for rendition in written:
-                self.storage.delete(rendition)
             self.delete(save=False)
             raise
 

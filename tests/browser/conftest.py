@@ -5,11 +5,9 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
-SAMPLE_RESULTS = Path(settings.BASE_DIR) / "docs" / "sample-evaluation-results.csv"
 CHROMIUM = Path(os.environ.get("CHROMIUM") or "/usr/bin/chromium")
 # Without the networking switches Chromium keeps calling home, and this network is closed.
 CHROMIUM_ARGS = [
@@ -56,10 +54,9 @@ def browser():
 
 @pytest.fixture
 def hub_content(transactional_db):
-    """The hub's real content and the sample evaluation results, in the database the live
+    """The hub's real content with its published evaluation results, in the database the live
     server reads."""
     call_command("load_hub", stdout=StringIO())
-    call_command("import_results", SAMPLE_RESULTS, stdout=StringIO())
 
 
 @pytest.fixture

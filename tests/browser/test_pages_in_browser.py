@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 # Every page type: the hub, the indexes and one detail page of each kind, from `load_hub`
-# and the sample evaluation results.
+# and the published evaluation results.
 PAGES = [
     "/",
     "/publications/",
@@ -34,6 +34,8 @@ PAGES = [
     "/evaluations/",
     "/evaluations/standard-refusal-evaluation/",
     "/evaluations/simpleqa/?order=model",
+    "/evaluations/production-benchmarks/",
+    "/evaluations/strongreject/",
     "/evaluations/compare/",
     "/evaluations/compare/?models=o3&models=o4-mini&models=gpt-5-thinking",
     "/models/o3-mini/",
