@@ -302,10 +302,19 @@ class Label(models.TextChoices):
 
 class PublicationQuerySet(PublishableQuerySet):
     def as_cards(self):
-        """What a card in a list shows: a few columns, and the live AI models by name (one query
-        more for the whole page, as `live_ai_models`)."""
+        """What a card in a list shows: a few columns (the cover's among them), and the live AI
+        models by name (one query more for the whole page, as `live_ai_models`)."""
         return self.only(
-            "title", "slug", "kind", "label", "summary", "published_at"
+            "title",
+            "slug",
+            "kind",
+            "label",
+            "summary",
+            "published_at",
+            "cover_image",
+            "cover_width",
+            "cover_height",
+            "cover_alt",
         ).prefetch_related(
             Prefetch(
                 "ai_models",

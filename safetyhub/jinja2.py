@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from catalog.covers import cover_svg
 from uploads.images import picture_for
 
 # Like json_script: nothing in the data can close the <script> element.
@@ -77,6 +78,87 @@ def picture(context, image, alt, *, sizes="100vw", loading="lazy", css_class="")
     )
 
 
+# Each item type's uploaded picture and its description, if it has one.
+UPLOADED_PICTURES = {
+    "publication": ("cover_image", "cover_alt"),
+    "conversation": ("image", "image_alt"),
+    "person": ("portrait", "portrait_alt"),
+}
+
+
+def generated_cover(item):
+    """The generated cover art of a publication, topic, conversation, AI model, committee or
+    person (catalog/covers.py)."""
+    model_name = item._meta.model_name
+    if model_name == "publication":
+        # The AI models count when a list prefetched them (as_cards), never at a query each.
+        models = [model.slug for model in getattr(item, "live_ai_models", ())]
+        return cover_svg(item.kind, item.slug, models=models)
+    if model_name == "aimodel":
+        return cover_svg(f"model-{item.modality}", item.slug)
+    if model_name == "person":
+        return cover_svg("person", item.slug, monogram=item.name)
+    return cover_svg(model_name, item.slug)
+
+
+@jinja2.pass_context
+def cover(context, item, *, sizes="100vw", loading="lazy", css_class="cover-image"):
+    """An item's picture for a card or a page: its uploaded image when it has one (uploads
+    win), otherwise its generated cover art, which is decorative."""
+    fields = UPLOADED_PICTURES.get(item._meta.model_name)
+    if fields:
+        image = getattr(item, fields[0])
+        if image:
+            alt = getattr(item, fields[1])
+            return picture(context, image, alt, sizes=sizes, loading=loading, css_class=css_class)
+    return generated_cover(item)
+
+
+def duration(value):
+    """A length of time as a clock shows it: 42:05, or 1:02:03 from an hour."""
+    if not value:
+        return ""
+    minutes, seconds = divmod(int(value.total_seconds()), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+SECTIONS = {
+    # URL name (or namespace) → the main or footer navigation link it belongs under.
+    "hub": "home",
+    "publication_list": "publications",
+    "publication_detail": "publications",
+    "publication_document": "publications",
+    "news_list": "news",
+    "model_list": "models",
+    "model_detail": "models",
+    "topic_list": "topics",
+    "topic_detail": "topics",
+    "stage_list": "lifecycle",
+    "stage_detail": "lifecycle",
+    "practice_detail": "lifecycle",
+    "committee_list": "committees",
+    "committee_detail": "committees",
+    "person_list": "people",
+    "person_detail": "people",
+    "conversation_list": "conversations",
+    "conversation_detail": "conversations",
+    "evaluations": "evaluations",
+    "search": "search",
+}
+
+
+def current_section(request):
+    """The site section a page belongs to, from the URL it answers ("" when none): base.html
+    marks that section's navigation link; a template may say otherwise in its section block."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.namespace != "catalog":
+        return SECTIONS.get(match.namespace, "")
+    return SECTIONS.get(match.url_name, "")
+
+
 def share_image(request, image):
     """The JPEG or PNG rendition link previews use, as an absolute URL with its size."""
     found = picture_for(image)
@@ -116,6 +198,9 @@ def environment(**options):
         static=static,
         querystring=querystring,
         picture=picture,
+        cover=cover,
+        duration=duration,
+        current_section=current_section,
         share_image=share_image,
         article_json_ld=article_json_ld,
     )
