@@ -126,6 +126,11 @@ class Stack:
     quiet: bool = True
     apps: dict = field(default_factory=dict, init=False)
     varnish: subprocess.Popen | None = field(default=None, init=False)
+    # Varnish's own folder, in /tmp: varnishd reads it as an unprivileged user, who may not be
+    # able to reach `workdir` (pytest's folders, for one, are private).
+    varnish_dir: Path = field(
+        default_factory=lambda: Path(tempfile.mkdtemp(prefix="safetyhub-varnish-")), init=False
+    )
 
     @property
     def url(self):
@@ -206,8 +211,9 @@ class Stack:
             stop(process)
 
     def varnish_start(self):
-        folder = self.workdir / "varnish"
+        folder = self.varnish_dir / "varnish"
         folder.mkdir(parents=True, exist_ok=True)
+        self.varnish_dir.chmod(0o755)
         backends = "".join(
             f"\nbackend app{number} {{\n"
             f'    .host = "127.0.0.1";\n    .port = "{port}";\n    .probe = app_health;\n}}\n'
@@ -217,9 +223,7 @@ class Stack:
             f"    app_servers.add_backend(app{number});"
             for number in range(1, len(self.app_ports) + 1)
         )
-        # varnishd reads its VCL as its own unprivileged user; mkdtemp's folder is private.
-        self.workdir.chmod(0o755)
-        (self.workdir / "backends.vcl").write_text(
+        (self.varnish_dir / "backends.vcl").write_text(
             BACKENDS_VCL.format(backends=backends, members=members)
         )
         self.varnish = subprocess.Popen(
@@ -236,7 +240,7 @@ class Stack:
                 str(VCL_FOLDER / "default.vcl"),
                 # Where `include "backends.vcl"` is found: this stack's, not the example.
                 "-p",
-                f"vcl_path={self.workdir}:/usr/share/varnish/vcl",
+                f"vcl_path={self.varnish_dir}:/usr/share/varnish/vcl",
                 "-s",
                 "malloc,256m",
             ],  # fmt: skip
@@ -247,7 +251,7 @@ class Stack:
 
     def varnishadm(self, *args):
         return subprocess.run(
-            ["varnishadm", "-n", str(self.workdir / "varnish"), *args],
+            ["varnishadm", "-n", str(self.varnish_dir / "varnish"), *args],
             capture_output=True,
             text=True,
             check=True,
@@ -261,6 +265,7 @@ class Stack:
         if self.varnish is not None:
             stop(self.varnish)
             self.varnish = None
+        shutil.rmtree(self.varnish_dir, ignore_errors=True)
         for index in list(self.apps):
             self.app_stop(index)
 
@@ -330,7 +335,7 @@ def main():
                 for index in range(len(stack.app_ports))
             )
             + f"  database: {args.database_url}\n  Redis:    {args.redis_url}\n"
-            f"  Varnish:  varnishlog -n {stack.workdir / 'varnish'}",
+            f"  Varnish:  varnishlog -n {stack.varnish_dir / 'varnish'}",
             flush=True,
         )
         while True:

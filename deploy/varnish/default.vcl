@@ -34,10 +34,15 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Purging is for the app servers only"));
         }
-        if (!req.http.xkey-purge) {
+        if (req.http.xkey-purge) {
+            set req.http.purged = xkey.purge(req.http.xkey-purge);
+        } elsif (req.http.xkey-softpurge) {
+            # For operators: mark pages outdated but keep them for grace (refreshed on the next
+            # request, served stale meanwhile). Django never sends this.
+            set req.http.purged = xkey.softpurge(req.http.xkey-softpurge);
+        } else {
             return (synth(400, "A purge needs an xkey-purge header"));
         }
-        set req.http.purged = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.purged));
     }
     if (req.method != "GET" && req.method != "HEAD") {
@@ -109,8 +114,14 @@ sub vcl_backend_response {
     }
 
     # beresp.ttl already follows Django's s-maxage (else max-age). Grace: how long past that a
-    # page may still be served, stale, while the app servers are down (see vcl_recv).
-    set beresp.grace = 1h;
+    # page may still be served, stale, while the app servers are down (see vcl_recv): Django's
+    # stale-if-error, else an hour.
+    if (beresp.http.Cache-Control ~ "stale-if-error=\d+") {
+        set beresp.grace = std.duration(
+            regsub(beresp.http.Cache-Control, ".*stale-if-error=(\d+).*", "\1s"), 1h);
+    } else {
+        set beresp.grace = 1h;
+    }
     return (deliver);
 }
 
@@ -154,6 +165,9 @@ sub vcl_deliver {
     unset resp.http.xkey;
     if (obj.uncacheable) {
         set resp.http.X-Cache = "PASS";
+    } elsif (obj.hits > 0 && obj.ttl < 0s) {
+        # Past its time: served from grace.
+        set resp.http.X-Cache = "HIT-STALE";
     } elsif (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {
