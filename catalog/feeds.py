@@ -16,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from catalog.models import AIModel, Publication, Topic
+from pagecache.keys import list_key, surrogate_keys_add
 
 FEED_SIZE = 30
 FEED_COLUMNS = ["title", "slug", "kind", "label", "summary", "published_at"]
@@ -54,6 +55,12 @@ class AtomFeed(WrittenAtOnce, Atom1Feed):
 class PublicationFeed(Feed):
     feed_type = RssFeed
     description = "System cards, addenda, frameworks and news from the Safety Hub."
+    allowed_parameters = set()
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        surrogate_keys_add(response, [list_key(Publication)])
+        return response
 
     def feed_title(self, obj):
         return "Safety Hub: publications"
@@ -105,6 +112,11 @@ class AIModelPublicationFeed(PublicationFeed):
     def get_object(self, request, slug):
         return get_object_or_404(AIModel.objects.live(), slug=slug)
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        surrogate_keys_add(response, [list_key(AIModel)])
+        return response
+
     def feed_title(self, obj):
         return f"Safety Hub: publications about {obj.name}"
 
@@ -122,6 +134,11 @@ class AtomAIModelPublicationFeed(AIModelPublicationFeed):
 class TopicPublicationFeed(PublicationFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Topic.objects.live(), slug=slug)
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        surrogate_keys_add(response, [list_key(Topic)])
+        return response
 
     def feed_title(self, obj):
         return f"Safety Hub: {obj.name}"

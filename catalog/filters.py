@@ -92,16 +92,14 @@ class NewsFilter(PublicationFilter):
 
 
 def query_problems(query, allowed, repeatable=()):
-    """Plain-language reasons a query string cannot be answered, or an empty list."""
-    problems = []
-    for name in query:
-        if name not in allowed and not allowed:
-            problems.append(f"“{name}” is not a filter here: this page takes no parameters.")
-        elif name not in allowed:
-            problems.append(f"“{name}” is not a filter here. Use: {', '.join(sorted(allowed))}.")
-        elif len(query.getlist(name)) > 1 and name not in repeatable:
-            problems.append(f"Give “{name}” once.")
-    return problems
+    """Plain-language reasons the query string's known parameters cannot be answered, or an
+    empty list. Other parameters are no problem: pages ignore them (pagecache's
+    KnownParametersMiddleware drops them)."""
+    return [
+        f"Give “{name}” once."
+        for name in query
+        if name in allowed and name not in repeatable and len(query.getlist(name)) > 1
+    ]
 
 
 def form_problems(form: forms.Form):

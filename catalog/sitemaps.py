@@ -14,6 +14,7 @@ from catalog.models import (
     Publication,
     Topic,
 )
+from pagecache.keys import list_key, surrogate_keys_add
 
 
 class LiveSitemap(Sitemap):
@@ -84,6 +85,8 @@ PAGE_LISTS = [
 class PageSitemap(Sitemap):
     """The hub, the indexes, people and the lifecycle: pages without a status of their own."""
 
+    models = [Person, Practice]  # what it lists, for its surrogate keys
+
     def items(self):
         pages = [reverse(f"catalog:{name}") for name in PAGE_LISTS]
         for model in (Person, Practice):
@@ -106,12 +109,31 @@ SECTIONS = {
 }
 
 
+def listed_keys(sections) -> list[str]:
+    """The surrogate keys of what the sections list: a sitemap changes with those lists."""
+    return [
+        list_key(model)
+        for section in sections.values()
+        for model in (section.models if hasattr(section, "models") else [section.model])
+    ]
+
+
 def sitemap_index(request, sections):
     """The index of `sections` (name: Sitemap class), made afresh for this request."""
     sitemaps = {name: section() for name, section in sections.items()}
-    return sitemaps_views.index(request, sitemaps, sitemap_url_name="sitemap_section")
+    response = sitemaps_views.index(request, sitemaps, sitemap_url_name="sitemap_section")
+    surrogate_keys_add(response, listed_keys(sections))
+    return response
+
+
+sitemap_index.allowed_parameters = set()  # see pagecache.middleware.known_parameters
 
 
 def sitemap(request, section, sections):
     sitemaps = {name: sitemap() for name, sitemap in sections.items()}
-    return sitemaps_views.sitemap(request, sitemaps, section=section)
+    response = sitemaps_views.sitemap(request, sitemaps, section=section)
+    surrogate_keys_add(response, listed_keys({section: sections[section]}))
+    return response
+
+
+sitemap.allowed_parameters = {"p"}  # the page of a long section

@@ -25,6 +25,7 @@ from catalog.models import (
     Topic,
 )
 from editorial.workflow import is_live, state_description
+from pagecache.keys import list_key
 from uploads.documents import DOCUMENT_CSP
 
 PAGE_SIZE = 20
@@ -39,7 +40,8 @@ class BadQuery(Exception):
 
 
 class StrictQueryMixin:
-    """Lists answer only the parameters they understand, and say what is wrong otherwise."""
+    """Pages read the parameters they name in `allowed_parameters` and ignore any other (a
+    shared link's `?utm_source=…`); a value they cannot use gets a 400 saying what is wrong."""
 
     allowed_parameters = {"page"}
     repeatable_parameters = ()
@@ -135,7 +137,6 @@ class FilteredListView(PublicationPagesMixin, StrictQueryMixin, TemplateView):
         self.filterset = self.filterset_class(
             request.GET, queryset=self.get_queryset(), request=request
         )
-        self.allowed_parameters = {"page", *self.filterset.filters}
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -152,11 +153,13 @@ class FilteredListView(PublicationPagesMixin, StrictQueryMixin, TemplateView):
 
 class PublicationListView(FilteredListView):
     filterset_class = PublicationFilter
+    allowed_parameters = {"page", *PublicationFilter.base_filters}
     template_name = "catalog/publication_list.html"
 
 
 class NewsListView(FilteredListView):
     filterset_class = NewsFilter
+    allowed_parameters = {"page", *NewsFilter.base_filters}
     template_name = "catalog/news_list.html"
 
     def get_queryset(self):
@@ -165,6 +168,8 @@ class NewsListView(FilteredListView):
 
 class HubView(TemplateView):
     template_name = "catalog/hub.html"
+    allowed_parameters = set()
+    surrogate_keys = [list_key(HubPage)]  # the hub's page, before an editor makes it
 
     def get_context_data(self, **kwargs):
         hub = HubPage.objects.first()
@@ -198,6 +203,7 @@ class HubView(TemplateView):
 
 class PublicationDetailView(LiveOrPreviewMixin, DetailView):
     model = Publication
+    allowed_parameters = set()
 
     def get_queryset(self):
         return (
@@ -416,6 +422,7 @@ class PersonListView(StrictQueryMixin, ListView):
 
 class PersonDetailView(DetailView):
     queryset = Person.objects.all()
+    allowed_parameters = set()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -434,6 +441,7 @@ class ConversationListView(StrictQueryMixin, ListView):
 
 class ConversationDetailView(LiveOrPreviewMixin, DetailView):
     queryset = Conversation.objects.prefetch_related("speakers")
+    allowed_parameters = set()
 
 
 class StageListView(StrictQueryMixin, ListView):
@@ -442,6 +450,7 @@ class StageListView(StrictQueryMixin, ListView):
 
 class StageDetailView(DetailView):
     queryset = Stage.objects.prefetch_related("practices")
+    allowed_parameters = set()
 
 
 class PracticeDetailView(PublicationPagesMixin, StrictQueryMixin, DetailView):

@@ -7,6 +7,8 @@ from evaluations.models import Evaluation
 class EvaluationSitemap(Sitemap):
     """The evaluations' index and each evaluation's page: they have no status of their own."""
 
+    models = [Evaluation]  # what it lists, for its surrogate keys
+
     def items(self):
         pages = [reverse("evaluations:evaluation_list")]
         pages += [

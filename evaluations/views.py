@@ -28,9 +28,16 @@ from evaluations.tables import (
     result_rows,
     table_response,
 )
+from pagecache.keys import list_key, surrogate_keys_add
 
 # The most models a comparison shows side by side.
 MAX_COMPARED = 5
+
+
+# What a table of results or determinations names, as surrogate keys (pagecache.keys).
+SHOWN_WITH_RESULTS = [
+    list_key(model) for model in (Result, Determination, Evaluation, Metric, AIModel, Publication)
+]
 
 
 @dataclass
@@ -77,6 +84,7 @@ class EvaluationListView(StrictQueryMixin, TemplateView):
 
     template_name = "evaluations/evaluation_list.html"
     allowed_parameters = set()
+    surrogate_keys = SHOWN_WITH_RESULTS  # counted, not listed, on this page
 
     def get_context_data(self, **kwargs):
         live = Result.objects.live().values("pk")
@@ -261,12 +269,14 @@ class TableDownloadView(View):
 
     def get(self, request, *args, file_format, **kwargs):
         items, filename = self.get_items(**kwargs)
-        return table_response(
+        response = table_response(
             columns=self.columns,
             rows=self.rows(items, absolute_url=request.build_absolute_uri),
             file_format=file_format,
             filename=filename,
         )
+        surrogate_keys_add(response, SHOWN_WITH_RESULTS)
+        return response
 
     def get_items(self, **kwargs):
         raise NotImplementedError

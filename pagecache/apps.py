@@ -6,4 +6,4 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from pagecache import generation  # noqa: F401  (connects the change signals)
+        from pagecache import changes  # noqa: F401  (connects the change signals)

@@ -1,21 +1,82 @@
-"""Whole public pages from the cache for anonymous visitors, keyed on the content's generation."""
+"""Whole public pages from the cache for anonymous visitors, and the HTTP headers that let
+browsers and shared caches (Varnish, a CDN) keep them too."""
 
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
-from django.urls import reverse
-from django.utils.cache import get_cache_key, learn_cache_key
-from django.utils.http import split_header_value
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, split_header_value
 
-from pagecache.generation import generation_current
+from pagecache.generation import (
+    GENERATION_KEY,
+    cache_get_many,
+    cache_set,
+    generation_current,
+    generation_from_cache,
+    generation_remember,
+)
+from pagecache.keys import SITE_KEY, context_keys, surrogate_keys_add
 
 NOT_SHARED = ("private", "no-store", "no-cache")
 
 
+def is_anonymous(request) -> bool:
+    """A GET or HEAD with no credentials: what every visitor without an account sends."""
+    return (
+        request.method in ("GET", "HEAD")
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path.startswith(reverse("admin:index"))
+    )
+
+
+def known_parameters(request) -> QueryDict:
+    """The query as the page reads it: only the parameters its view takes (the view's
+    `allowed_parameters`; all of them for a view that names none), names in order, each name's
+    values in the order given."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return request.GET
+    view = getattr(match.func, "view_class", match.func)
+    allowed = getattr(view, "allowed_parameters", None)
+    known = QueryDict(mutable=True)
+    for name in sorted(request.GET):
+        if allowed is None or name in allowed:
+            known.setlist(name, request.GET.getlist(name))
+    known._mutable = False
+    return known
+
+
+class KnownParametersMiddleware:
+    """Tolerant addresses: a parameter the page does not take (a shared link's `?utm_source=…`
+    or `?fbclid=…`) is dropped before anything reads the query, so the page is the same with or
+    without it, and the page cache keeps one copy of it, whatever the order of the others."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = known_parameters(request)
+        return self.get_response(request)
+
+
+@dataclass
+class CachedPage:
+    token: str  # the generation it was rendered in
+    expires_at: datetime
+    response: HttpResponse
+
+
 class PageCacheMiddleware:
-    """Serves a page from the cache while the content it shows is unchanged.
+    """Serves a page from the cache while the content it shows is unchanged, in one cache read
+    (the page and the generation together) and no database query.
 
     Only anonymous GETs are cached (no signed-in session: staff see drafts and previews), and
     only complete 200 answers that set no cookie and do not ask to stay private.
@@ -23,34 +84,41 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.seconds = settings.PAGE_CACHE_SECONDS
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def __call__(self, request):
-        if not self.seconds or not self.is_shared(request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not is_anonymous(request) or self.is_signed_in(request):
             return self.get_response(request)
-        prefix = f"page.{generation_current().token}"
-        key = get_cache_key(request, prefix, "GET", cache=cache)
-        response = cache.get(key) if key else None
-        if response is not None:
-            response["X-Page-Cache"] = "hit"
-            return response
+        key = self.page_key(request)
+        found = cache_get_many([GENERATION_KEY, key])
+        generation = generation_from_cache(found.get(GENERATION_KEY)) or generation_remember()
+        request.generation = generation  # for the Cache-Control headers
+        now = timezone.now()
+        page = found.get(key)
+        if (
+            isinstance(page, CachedPage)
+            and page.token == generation.token
+            and now < page.expires_at
+        ):
+            page.response["X-Page-Cache"] = "hit"
+            return page.response
         response = self.get_response(request)
-        if self.is_shareable(response):
-            key = self.learn_key(request, response, prefix)
+        timeout = generation.seconds_left(now, seconds)
+        if timeout and self.is_shareable(response):
             # Feeds write thousands of small chunks; one keeps the stored copy quick to read.
             response.content = response.content
-            cache.set(key, response, self.seconds)
+            expires_at = now + timedelta(seconds=timeout)
+            cache_set(key, CachedPage(generation.token, expires_at, response), timeout)
             response["X-Page-Cache"] = "miss"
         return response
 
-    def is_shared(self, request):
-        return (
-            request.method == "GET"
-            and "HTTP_AUTHORIZATION" not in request.META
-            and not request.path.startswith(reverse("admin:index"))
-            and not self.is_signed_in(request)
-        )
+    def page_key(self, request) -> str:
+        """One key per page: release (the cache's key prefix), scheme, host, path and the
+        parameters the page reads (see KnownParametersMiddleware). Nothing else varies: pages
+        vary on Cookie only for signed-in staff, who never get here."""
+        address = f"{request.scheme}://{request.get_host()}{request.path}?{request.GET.urlencode()}"
+        return f"page.{hashlib.sha256(address.encode()).hexdigest()}"
 
     def is_signed_in(self, request):
         """Whether the session cookie names a session someone signed in to: a made-up or expired
@@ -58,26 +126,83 @@ class PageCacheMiddleware:
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         return bool(session_key) and SESSION_KEY in self.session_store(session_key)
 
-    def learn_key(self, request, response, prefix):
-        """The page's key, on every header it varies on but Cookie: only visitors with no
-        signed-in session get here, and to them a page reads the same whatever cookies they
-        send. Keyed on Cookie, each made-up cookie would be a page of its own."""
-        vary = response.get("Vary")
-        if vary:
-            others = [name for name in split_header_value(vary) if name.lower() != "cookie"]
-            del response["Vary"]
-            if others:
-                response["Vary"] = ", ".join(others)
-        key = learn_cache_key(request, response, self.seconds, prefix, cache=cache)
-        if vary:
-            response["Vary"] = vary
-        return key
-
     def is_shareable(self, response):
         cache_control = response.get("Cache-Control", "")
+        vary = {name.lower() for name in split_header_value(response.get("Vary", ""))}
         return (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
             and not any(word in cache_control for word in NOT_SHARED)
+            and vary <= {"cookie"}
         )
+
+
+def is_public(request, response) -> bool:
+    """Whether any cache may keep `response` for everyone: a complete page answered to an
+    anonymous visitor that sets no cookie, holds no CSRF token and does not ask to stay
+    private (previews, drafts for staff)."""
+    user = getattr(request, "user", None)  # absent on a page-cache hit, which is anonymous
+    return (
+        is_anonymous(request)
+        and response.status_code == 200
+        and not response.streaming
+        and not (user and user.is_authenticated)
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not any(word in response.get("Cache-Control", "") for word in NOT_SHARED)
+    )
+
+
+class HttpCachingMiddleware:
+    """Cache-Control, Last-Modified and surrogate keys (`xkey`) on every response.
+
+    Public pages may be kept by browsers for HTTP_CACHE_MAX_AGE and by shared caches for
+    HTTP_CACHE_S_MAXAGE, which is safe because a change purges exactly the pages naming it
+    (pagecache.changes); both end when the next scheduled item goes live, so it appears on time
+    with no cron and no purge. Everything else is `private, no-store`. ETags and 304s are
+    Django's ConditionalGetMiddleware's, just above this one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not is_public(request, response):
+            if "xkey" in response:
+                del response["xkey"]
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        generation = getattr(request, "generation", None) or generation_current()
+        shared = generation.seconds_left(timezone.now(), settings.HTTP_CACHE_S_MAXAGE)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=min(settings.HTTP_CACHE_MAX_AGE, shared),
+            s_maxage=shared,
+            stale_while_revalidate=settings.HTTP_CACHE_STALE_WHILE_REVALIDATE,
+            stale_if_error=settings.HTTP_CACHE_STALE_IF_ERROR,
+        )
+        # No page changes between two changes of the content, so this bounds every page's age.
+        response["Last-Modified"] = http_date(generation.changed_at.timestamp())
+        surrogate_keys_add(response, [SITE_KEY])
+        # The page reads the same whatever cookies the visitor sends (see is_public), so a cache
+        # keyed on Cookie would keep a copy per visitor for nothing.
+        vary = [
+            name
+            for name in split_header_value(response.get("Vary", ""))
+            if name.lower() != "cookie"
+        ]
+        del response["Vary"]
+        if vary:
+            response["Vary"] = ", ".join(vary)
+        return response
+
+    def process_template_response(self, request, response):
+        """Name what the page shows, from its template context once rendered."""
+        response.add_post_render_callback(
+            lambda rendered: surrogate_keys_add(rendered, context_keys(rendered.context_data or {}))
+        )
+        return response

@@ -1,14 +1,14 @@
 from django.db import models
+from django.utils import timezone
 
 
 class Generation(models.Model):
-    """One row: which version of the content pages are cached for, and when it next changes."""
+    """One row: which version of the content pages are cached for, and since when. The shared
+    cache holds a copy (pagecache.generation); this row is the fallback when it has none."""
 
     token = models.CharField(max_length=32)
-    next_change_known = models.BooleanField(default=False)
-    next_change_at = models.DateTimeField(
-        null=True,
-        help_text="When the earliest scheduled item goes live; pages cached before then expire.",
+    changed_at = models.DateTimeField(
+        default=timezone.now, help_text="When something visitors see last changed."
     )
 
     def __str__(self):

@@ -4,8 +4,10 @@ Every knob comes from the environment; the README lists each variable with its
 default. The defaults run the demo on SQLite with no other service.
 """
 
+import hashlib
 import os
 import secrets
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -95,6 +97,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the body (the CSRF check does).
     "safetyhub.security.RequestSizeMiddleware",
+    # Drops the query parameters a page does not take, before the page cache keys on the rest.
+    "pagecache.middleware.KnownParametersMiddleware",
+    # ETags (a hash of the body) and 304s, for what the next one marks cacheable.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Cache-Control, Last-Modified and surrogate keys, on cached pages too.
+    "pagecache.middleware.HttpCachingMiddleware",
     # Before sessions and auth: a cached page for an anonymous visitor needs neither.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,19 +163,47 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: shared Redis when REDIS_URL is set, else per-process memory.
+
+def release_default():
+    """The code's version: the commit checked out, else the static files' manifest (it changes
+    with every static file), else nothing known."""
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    try:
+        return hashlib.sha256((STATIC_ROOT / "staticfiles.json").read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "unknown"
+
+
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Which release of the code runs: part of every cache key, so a new deploy never serves a page
+# the old code rendered (with links to static files it no longer has).
+RELEASE = os.environ.get("DJANGO_RELEASE") or release_default()
+
+# Cache: shared Redis when REDIS_URL is set, else per-process memory. Short timeouts: with Redis
+# down, pages are rendered without it (pagecache.generation), not kept waiting.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "safetyhub",
+            "KEY_PREFIX": f"safetyhub.{RELEASE}",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": f"safetyhub.{RELEASE}",
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     }
@@ -177,7 +213,20 @@ else:
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 # The apps whose rows appear on public pages: saving or deleting any of their rows, or linking
 # two, retires every cached page.
-PAGE_CACHE_CONTENT_APPS = ["catalog", "evaluations", "editorial"]
+PAGE_CACHE_CONTENT_APPS = ["catalog", "evaluations"]
+
+# HTTP caching of public pages (pagecache.middleware): browsers keep a page HTTP_CACHE_MAX_AGE
+# seconds, shared caches (Varnish, a CDN) HTTP_CACHE_S_MAXAGE, which can be long because every
+# change purges exactly the pages naming it; both end when a scheduled item goes live. Stale
+# pages may be served while one is fetched afresh, or while the site is down, for the last two.
+HTTP_CACHE_MAX_AGE = env_int("DJANGO_HTTP_CACHE_MAX_AGE", 60)
+HTTP_CACHE_S_MAXAGE = env_int("DJANGO_HTTP_CACHE_S_MAXAGE", 86400)
+HTTP_CACHE_STALE_WHILE_REVALIDATE = env_int("DJANGO_HTTP_CACHE_STALE_WHILE_REVALIDATE", 30)
+HTTP_CACHE_STALE_IF_ERROR = env_int("DJANGO_HTTP_CACHE_STALE_IF_ERROR", 86400)
+# Front-end caches to purge on a change (e.g. "http://127.0.0.1:6081/"): each gets `PURGE /`
+# with an `xkey-purge` header naming the changed items' keys. Empty: none.
+FRONTEND_CACHE_PURGE_URLS = env_list("DJANGO_FRONTEND_CACHE_PURGE_URLS")
+FRONTEND_CACHE_PURGE_TIMEOUT = 1
 
 # How long a preview link (a draft shown to a reviewer without an account) keeps working.
 PREVIEW_LINK_DAYS = env_int("DJANGO_PREVIEW_LINK_DAYS", 7)
@@ -214,7 +263,6 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")

@@ -638,8 +638,8 @@ def search_index_update(*, publication_ids) -> None:
             publications = indexable(Publication.objects.filter(pk__in=batch))
             search.insert(cursor, [(p.pk, *index_texts(p), index_facets(p)) for p in publications])
             facets_add(cursor, publications)
-        # Searches count on the sets of the generation; whoever writes the index ends it.
-        generation_end()
+        # Searches count on the sets of the generation, which a visible change ends
+        # (pagecache.changes); a bulk writer ends it itself.
 
 
 def search_index_rebuild(*, progress=None, batch_size=2000) -> int:
@@ -782,7 +782,9 @@ _facet_sets = None
 def facet_sets() -> FacetSets:
     """The sets of the content's current generation, made on the first search in it."""
     global _facet_sets
-    token = generation_current().token
+    generation = generation_current()
+    # A scheduled item going live keeps the token but moves changed_at: new sets either way.
+    token = f"{generation.token}.{generation.changed_at.isoformat()}"
     if _facet_sets is None or _facet_sets.token != token:
         _facet_sets = facet_sets_make(token)
     return _facet_sets

@@ -28,11 +28,10 @@ class SearchView(TemplateView):
 
     template_name = "search/search.html"
     facet_names = ["model", "topic", "kind", "label", "year"]
+    allowed_parameters = {"q", "page", "related", *facet_names}
 
     def get(self, request, *args, **kwargs):
-        problems = query_problems(
-            request.GET, {"q", "page", "related", *self.facet_names}, repeatable=self.facet_names
-        )
+        problems = query_problems(request.GET, self.allowed_parameters, repeatable=self.facet_names)
         if not problems:
             self.text, self.filters, problems = self.read_query(request.GET)
         if problems:

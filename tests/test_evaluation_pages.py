@@ -288,15 +288,12 @@ def test_unknown_evaluation_is_not_found(client, hub):
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("/evaluations/?page=2", "“page” is not a filter here: this page takes no parameters"),
         ("/evaluations/strongreject/?order=random", "“order” is one of best, model"),
         ("/evaluations/strongreject/?order=model&order=value", "Give “order” once"),
-        ("/evaluations/strongreject/?sort=model", "“sort” is not a filter here"),
         ("/evaluations/strongreject/?order=%00", "“order” is one of"),
-        ("/evaluations/results.csv?model=o3", "“model” is not a filter here"),
     ],
 )
-def test_unknown_or_bad_parameters_get_a_clear_400(client, hub, url, message):
+def test_bad_parameters_get_a_clear_400(client, hub, url, message):
     response = client.get(url)
 
     assert response.status_code == 400
@@ -412,7 +409,6 @@ def test_comparison_with_one_model_asks_for_another(client, hub):
             "models=a&models=b&models=c&models=d&models=e&models=f",
             "Compare at most 5 models at a time; this address names 6.",
         ),
-        ("model=o3", "“model” is not a filter here"),
     ],
 )
 def test_comparison_with_unknown_or_too_many_models_gets_a_clear_400(client, hub, query, message):

@@ -257,7 +257,6 @@ def test_unpublished_models_topics_and_committees_are_hidden(client, site):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("colour=blue", "“colour” is not a filter here"),
         ("kind=poem", "Select a valid choice"),
         ("model=no-such-model", "Select a valid choice"),
         ("year=1999", "Select a valid choice"),
@@ -268,7 +267,6 @@ def test_unpublished_models_topics_and_committees_are_hidden(client, site):
         ("year=2025%00", "Select a valid choice"),
         (f"model={'x' * 10000}", "Select a valid choice"),
         ("model=%F0%9F%A4%96", "Select a valid choice"),
-        ("%00=1", "is not a filter here"),
     ],
 )
 def test_bad_filters_get_a_clear_400(client, site, query, message):
