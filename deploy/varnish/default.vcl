@@ -8,8 +8,9 @@
 #   - Everyone else is anonymous: their cookies are dropped, so one cached copy serves all.
 #   - What Django says goes: s-maxage is how long a page is kept; `private`, `no-store` and
 #     any Set-Cookie keep a response out of the cache.
-#   - Grace: a page is kept an hour past its time, and served from there while the app
-#     servers are down or answer with an error; they are asked again in the background.
+#   - Grace: a page is kept past its time (Django's stale-if-error, else an hour) and served
+#     from there only while the app servers are down or answer with an error; they are asked
+#     again in the background. While they are up, nothing stale is served.
 #
 # The addresses (backends, the purge ACL and the director) live in backends.vcl next to this
 # file (or on vcl_path); `scripts/stack` writes its own, with its ports, into a folder on vcl_path.
@@ -62,11 +63,16 @@ sub vcl_recv {
     # (analytics, a left-over csrftoken); without them every visitor shares one cached copy.
     unset req.http.Cookie;
 
-    # While at least one app server is healthy, a page past its time is served stale only for
-    # the few seconds its refresh takes; with none healthy, or when they just failed to answer
-    # (X-Stale-If-Error), for as long as grace keeps it.
+    # While an app server is healthy, a page past its time is never served stale: its time
+    # ends when a scheduled item goes live (Django caps s-maxage at that moment), and the new
+    # page must show from then on. Requests arriving during the refetch wait for it, as one.
+    # With no app server healthy, or when they just failed to answer (X-Stale-If-Error), a
+    # stale page is served for as long as grace keeps it.
     if (std.healthy(req.backend_hint) && !req.http.X-Stale-If-Error) {
-        set req.grace = 10s;
+        set req.grace = 0s;
+    } else {
+        # No limit of ours (req.grace outlives a restart): the page's own grace decides.
+        set req.grace = 3650d;
     }
     return (hash);
 }
