@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
 from catalog import feeds, views
 
@@ -48,9 +47,5 @@ urlpatterns = [
     path("lifecycle/<slug:slug>/", views.StageDetailView.as_view(), name="stage_detail"),
     path("feeds/publications.rss", feeds.PublicationFeed(), name="feed_rss"),
     path("feeds/publications.atom", feeds.AtomPublicationFeed(), name="feed_atom"),
-    path(
-        "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
-        name="robots",
-    ),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]

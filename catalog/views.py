@@ -201,6 +201,12 @@ class HubView(TemplateView):
         return context
 
 
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain"
+    allowed_parameters = set()
+
+
 class PublicationDetailView(LiveOrPreviewMixin, DetailView):
     model = Publication
     allowed_parameters = set()

@@ -10,29 +10,17 @@ from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 logger = logging.getLogger(__name__)
 
 
 def frontend_cache_purge(*, keys, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Purge the pages naming any of `keys` after the current transaction commits (at once
-    outside one); the keys of one transaction go out together, in one request per cache."""
-    if not settings.FRONTEND_CACHE_PURGE_URLS or not keys:
-        return
-    connection = connections[using]
-    # Gathered on the connection, as the transaction is; a rolled-back transaction's keys go out
-    # with the next commit's, which purges a little more than needed and never less.
-    pending = connection.__dict__.setdefault("frontend_cache_purge_keys", set())
-    pending.update(keys)
-    transaction.on_commit(lambda: purge_pending(connection), using=using)
-
-
-def purge_pending(connection) -> None:
-    keys = connection.__dict__.get("frontend_cache_purge_keys")
-    if keys:
-        frontend_cache_purge_now(keys=sorted(keys))
-        keys.clear()
+    """Purge the pages naming any of `keys` once the current transaction commits (at once
+    outside one); nothing if it rolls back."""
+    if settings.FRONTEND_CACHE_PURGE_URLS and keys:
+        keys = sorted(set(keys))
+        transaction.on_commit(lambda: frontend_cache_purge_now(keys=keys), using=using)
 
 
 def frontend_cache_purge_now(*, keys) -> None:

@@ -8,6 +8,9 @@ from django.views.generic import RedirectView
 from catalog import sitemaps as catalog_sitemaps
 from evaluations import sitemaps as evaluations_sitemaps
 
+# While the database is unreachable: a 503 with Retry-After, not a 500.
+handler500 = "safetyhub.errors.server_error"
+
 admin.site.site_header = "Safety Hub administration"
 admin.site.site_title = "Safety Hub admin"
 
