@@ -271,9 +271,10 @@ class Stack:
 
 
 def stop(process):
-    """SIGTERM, then SIGKILL after 10 s; gunicorn and varnishd both stop their children."""
+    """Stop a server and its children: gunicorn on SIGINT (at once, not waiting for requests
+    in flight), varnishd on SIGTERM; SIGKILL after 10 s."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signal.SIGINT if "gunicorn" in process.args else signal.SIGTERM)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
