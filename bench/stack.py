@@ -297,13 +297,13 @@ def main():
         subprocess.run(
             [PYTHON, "-m", "bench.synthetic", "--publications", str(args.publications)],
             cwd=ROOT,
-            env=stack.app_env,
+            env=stack.setup_env,
             check=True,
         )
         out = subprocess.run(
             [PYTHON, "manage.py", "shell", "-c", SAMPLE_PAGES],
             cwd=ROOT,
-            env=stack.app_env,
+            env=stack.setup_env,
             check=True,
             capture_output=True,
             text=True,

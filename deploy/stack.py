@@ -157,8 +157,13 @@ class Stack:
             **self.env,
         }
 
+    @property
+    def setup_env(self):
+        """For commands run before Varnish is up: nothing to purge yet."""
+        return {**self.app_env, "DJANGO_FRONTEND_CACHE_PURGE_URLS": ""}
+
     def manage(self, *args):
-        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.app_env, check=True)
+        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.setup_env, check=True)
 
     def prepare(self, *, content=True):
         """Make and migrate the database, load the hub's content, collect static files."""
