@@ -195,10 +195,12 @@ def burst(args, stack, pages, folder):
     stale = []
     started = time.monotonic()
     runner.start()
-    for draft in drafts:
-        if time.monotonic() - started > args.burst_seconds - args.publish_every:
+    for tick, draft in enumerate(drafts, start=1):
+        # On a fixed beat (every --publish-every from the start), whatever the checks took.
+        moment = started + tick * args.publish_every
+        if moment > started + args.burst_seconds - 1:
             break
-        time.sleep(args.publish_every)
+        time.sleep(max(0, moment - time.monotonic()))
         draft.status = Status.PUBLISHED
         draft.published_at = timezone.now()
         draft.save()  # purged after the commit, by the signals, before save() returns

@@ -181,9 +181,13 @@ class Stack:
         self.workdir.mkdir(parents=True, exist_ok=True)
         for index in range(len(self.app_ports)):
             self.app_start(index, wait=False)
-        for index in range(len(self.app_ports)):
-            wait_for(f"{self.app_url(index)}/robots.txt", process=self.apps[index])
+        self.apps_wait()
         self.varnish_start()
+
+    def apps_wait(self):
+        """Wait until every app server started answers."""
+        for index, process in self.apps.items():
+            wait_for(f"{self.app_url(index)}/robots.txt", process=process)
 
     def app_start(self, index, *, wait=True):
         output = subprocess.DEVNULL if self.quiet else None

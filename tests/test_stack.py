@@ -51,9 +51,10 @@ def stack_missing(database):
     return None
 
 
-class DatabaseGate:
-    """A TCP relay between the app servers and PostgreSQL that can be cut: the database
-    becomes unreachable for them (refused, and open connections dropped), then comes back."""
+class Gate:
+    """A TCP relay between the app servers and a service (PostgreSQL, Redis) that can be cut:
+    the service becomes unreachable for them (refused, open connections dropped), then comes
+    back."""
 
     def __init__(self, host, port):
         self.upstream = (host, port)
@@ -140,7 +141,8 @@ def free_ports(count):
 
 @pytest.fixture(scope="module")
 def stack(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Varnish and two app servers on this session's test database, through a DatabaseGate."""
+    """Varnish and two app servers on this session's test database; they reach PostgreSQL
+    and Redis through a Gate each."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
@@ -148,13 +150,15 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true and the stack cannot start: {reason}.")
         pytest.skip(f"The stack cannot start: {reason}. {HOW_TO_ENABLE}")
-    gate = DatabaseGate(database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432))
+    gate = Gate(database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432))
+    redis_address = redis.Redis.from_url(REDIS_URL).connection_pool.connection_kwargs
+    redis_gate = Gate(redis_address.get("host", "127.0.0.1"), redis_address.get("port", 6379))
     varnish_port, *app_ports = free_ports(3)
     stack = Stack(
         database_url=postgres_url(database, port=gate.port).replace(
             database["HOST"] or "127.0.0.1", "127.0.0.1", 1
         ),
-        redis_url=REDIS_URL,
+        redis_url=f"redis://127.0.0.1:{redis_gate.port}/{redis_address.get('db', 0)}",
         workdir=tmp_path_factory.mktemp("stack"),
         varnish_port=varnish_port,
         app_ports=tuple(app_ports),
@@ -163,6 +167,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
         env={"DJANGO_SECRET_KEY": settings.SECRET_KEY},
     )
     stack.gate = gate
+    stack.redis_gate = redis_gate
     stack.manage("collectstatic", "--noinput", "--verbosity", "0")
     try:
         stack.start()
@@ -170,6 +175,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
     finally:
         stack.stop()
         gate.close()
+        redis_gate.close()
         # The last test's flush left the tables empty, content types and groups included (a
         # serialized rollback restores them at the start of a test, not at its end): put back
         # what the migrations made, as the tests after these expect.
@@ -496,6 +502,18 @@ def test_with_the_database_unreachable_pages_come_from_grace_or_a_503(stack, vis
         time.sleep(0.5)
 
 
+def test_with_redis_unreachable_pages_are_still_served(stack, visitor):
+    item = make_publication(title="Rendered without Redis")
+    caches_flush(stack)
+    stack.redis_gate.close()
+    try:
+        for browser in (visitor, Browser(stack.app_url(0)), Browser(stack.app_url(1))):
+            status, _, html = browser.get(item.get_absolute_url())
+            assert status == 200 and "Rendered without Redis" in html
+    finally:
+        stack.redis_gate.open()
+
+
 def test_with_both_app_servers_down_varnish_serves_from_grace(stack, visitor):
     item = make_publication(title="Served while down")
     caches_flush(stack)
@@ -512,5 +530,6 @@ def test_with_both_app_servers_down_varnish_serves_from_grace(stack, visitor):
         status, headers, _ = visitor.get("/publications/?page=1")
         assert status == 503 and int(headers["Retry-After"]) > 0
     finally:
-        stack.app_start(0)
-        stack.app_start(1)
+        stack.app_start(0, wait=False)
+        stack.app_start(1, wait=False)
+        stack.apps_wait()
