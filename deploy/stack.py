@@ -291,6 +291,10 @@ def stop(process):
             process.wait()
 
 
+def interrupted(signal_number, frame):
+    raise KeyboardInterrupt
+
+
 def parse_args():
     parser = argparse.ArgumentParser(
         description="Varnish in front of two gunicorn app servers, PostgreSQL and Redis."
@@ -329,9 +333,11 @@ def main():
         workers=args.workers,
         quiet=False,
     )
-    # Ctrl-C and SIGTERM both end the wait below; the children run in sessions of their own,
-    # so they are stopped here, in order, rather than by the terminal.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    # Ctrl-C and SIGTERM both end the wait below (SIGINT too when started in the background,
+    # where the shell ignores it); the children run in sessions of their own, so they are
+    # stopped here, in order, rather than by the terminal.
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, interrupted)
     try:
         print(f"Preparing {args.database_url} ...", flush=True)
         stack.prepare()
