@@ -56,10 +56,11 @@ class PublicationFeed(Feed):
     feed_type = RssFeed
     description = "System cards, addenda, frameworks and news from the Safety Hub."
     allowed_parameters = set()
+    surrogate_keys = [list_key(Publication)]  # what it lists (pagecache.keys)
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
-        surrogate_keys_add(response, [list_key(Publication)])
+        surrogate_keys_add(response, self.surrogate_keys)
         return response
 
     def feed_title(self, obj):
@@ -109,13 +110,10 @@ class AtomPublicationFeed(PublicationFeed):
 
 
 class AIModelPublicationFeed(PublicationFeed):
+    surrogate_keys = [list_key(Publication), list_key(AIModel)]
+
     def get_object(self, request, slug):
         return get_object_or_404(AIModel.objects.live(), slug=slug)
-
-    def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        surrogate_keys_add(response, [list_key(AIModel)])
-        return response
 
     def feed_title(self, obj):
         return f"Safety Hub: publications about {obj.name}"
@@ -132,13 +130,10 @@ class AtomAIModelPublicationFeed(AIModelPublicationFeed):
 
 
 class TopicPublicationFeed(PublicationFeed):
+    surrogate_keys = [list_key(Publication), list_key(Topic)]
+
     def get_object(self, request, slug):
         return get_object_or_404(Topic.objects.live(), slug=slug)
-
-    def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        surrogate_keys_add(response, [list_key(Topic)])
-        return response
 
     def feed_title(self, obj):
         return f"Safety Hub: {obj.name}"

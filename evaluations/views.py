@@ -170,6 +170,7 @@ class EvaluationDetailView(StrictQueryMixin, DetailView):
 
     queryset = Evaluation.objects.select_related("category").prefetch_related("metrics")
     allowed_parameters = {"order"}
+    surrogate_keys = SHOWN_WITH_RESULTS
 
     def get_context_data(self, **kwargs):
         order = self.request.GET.get("order", "best")
@@ -242,6 +243,7 @@ class EvaluationCompareView(StrictQueryMixin, TemplateView):
 
     template_name = "evaluations/evaluation_compare.html"
     allowed_parameters = {"models"}
+    surrogate_keys = SHOWN_WITH_RESULTS
     repeatable_parameters = {"models"}
 
     def get_context_data(self, **kwargs):

@@ -34,12 +34,11 @@ def content_changed(*, keys, using: str = DEFAULT_DB_ALIAS) -> None:
 @receiver(pre_save)
 def content_saving(sender, instance, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
     """Note whether a published item is being changed (one read, on an editor's save)."""
-    if raw or not is_content(sender) or not isinstance(instance, Publishable):
+    if raw or not is_content(sender) or not isinstance(instance, Publishable) or not instance.pk:
         return
     saved = sender._base_manager.using(using).filter(pk=instance.pk)
     instance._pagecache_was_published = (
-        instance.pk is not None
-        and saved.values_list("status", flat=True).first() == Status.PUBLISHED
+        saved.values_list("status", flat=True).first() == Status.PUBLISHED
     )
 
 

@@ -18,7 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import Max
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from editorial.models import Publishable, Status
@@ -52,28 +52,25 @@ def publishable_models():
 
 
 def generation_load(*, using: str = DEFAULT_DB_ALIAS) -> CurrentGeneration:
-    """The generation as the database has it; reads only."""
+    """The generation as the database has it: its row, and per type of item with a status when
+    the last published one went live and the next one will. Reads only."""
     now = timezone.now()
     row = Generation.objects.using(using).filter(pk=1).first()
-    published = [
-        model.objects.using(using).filter(status=Status.PUBLISHED) for model in publishable_models()
+    moments = [
+        model.objects.using(using)
+        .filter(status=Status.PUBLISHED)
+        .aggregate(
+            went_live=Max("published_at", filter=Q(published_at__lte=now)),
+            goes_live=Min("published_at", filter=Q(published_at__gt=now)),
+        )
+        for model in publishable_models()
     ]
-    went_live = [
-        queryset.filter(published_at__lte=now).aggregate(moment=Max("published_at"))["moment"]
-        for queryset in published
-    ]
-    scheduled = [
-        queryset.filter(published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-        for queryset in published
-    ]
-    changes = [moment for moment in [row and row.changed_at, *went_live] if moment]
+    changes = [row and row.changed_at, *(moment["went_live"] for moment in moments)]
+    scheduled = [moment["goes_live"] for moment in moments if moment["goes_live"]]
     return CurrentGeneration(
         token=row.token if row else "",
-        changed_at=max(changes, default=now),
-        next_change_at=min((moment for moment in scheduled if moment), default=None),
+        changed_at=max((moment for moment in changes if moment), default=now),
+        next_change_at=min(scheduled, default=None),
     )
 
 

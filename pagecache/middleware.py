@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -27,8 +28,8 @@ from pagecache.keys import SITE_KEY, context_keys, surrogate_keys_add
 NOT_SHARED = ("private", "no-store", "no-cache")
 
 
-def is_anonymous(request) -> bool:
-    """A GET or HEAD with no credentials: what every visitor without an account sends."""
+def is_plain_read(request) -> bool:
+    """A GET or HEAD outside the admin with no credentials: what a visitor's browser sends."""
     return (
         request.method in ("GET", "HEAD")
         and "HTTP_AUTHORIZATION" not in request.META
@@ -46,12 +47,8 @@ def known_parameters(request) -> QueryDict:
         return request.GET
     view = getattr(match.func, "view_class", match.func)
     allowed = getattr(view, "allowed_parameters", None)
-    known = QueryDict(mutable=True)
-    for name in sorted(request.GET):
-        if allowed is None or name in allowed:
-            known.setlist(name, request.GET.getlist(name))
-    known._mutable = False
-    return known
+    names = [name for name in sorted(request.GET) if allowed is None or name in allowed]
+    return QueryDict(urlencode([(name, request.GET.getlist(name)) for name in names], doseq=True))
 
 
 class KnownParametersMiddleware:
@@ -88,7 +85,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or not is_anonymous(request) or self.is_signed_in(request):
+        if not seconds or not is_plain_read(request) or self.is_signed_in(request):
             return self.get_response(request)
         key = self.page_key(request)
         found = cache_get_many([GENERATION_KEY, key])
@@ -144,7 +141,7 @@ def is_public(request, response) -> bool:
     private (previews, drafts for staff)."""
     user = getattr(request, "user", None)  # absent on a page-cache hit, which is anonymous
     return (
-        is_anonymous(request)
+        is_plain_read(request)
         and response.status_code == 200
         and not response.streaming
         and not (user and user.is_authenticated)
