@@ -396,7 +396,7 @@ def test_saving_a_draft_purges_nothing(stack, visitor, publisher_a):
 
 def test_a_scheduled_item_goes_live_through_varnish_at_its_time(stack, visitor, publisher_a):
     """No request and no purge marks the moment: the cached list must not outlive it."""
-    soon = timezone.now() + timedelta(seconds=3)
+    soon = timezone.now() + timedelta(seconds=5)
     item = make_publication(title="Embargoed card", status=Status.DRAFT, published_at=soon)
     caches_flush(stack)
     publisher_a.publication_action("publish_selected", item)
