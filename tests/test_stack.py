@@ -168,6 +168,9 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
     )
     stack.gate = gate
     stack.redis_gate = redis_gate
+    # A serialized rollback loads the migrations' rows into empty tables; an earlier
+    # transactional test's flush may have left content types with other ids.
+    tables_empty(django_db_blocker)
     stack.manage("collectstatic", "--noinput", "--verbosity", "0")
     try:
         stack.start()
@@ -179,10 +182,21 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
         # The last test's flush left the tables empty, content types and groups included (a
         # serialized rollback restores them at the start of a test, not at its end): put back
         # what the migrations made, as the tests after these expect.
+        from django.contrib.contenttypes.models import ContentType
         from django.db import connection
 
         with django_db_blocker.unblock():
             connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+        ContentType.objects.clear_cache()
+
+
+def tables_empty(django_db_blocker):
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)
