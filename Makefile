@@ -4,10 +4,11 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help bootstrap setup run test lint test-sqlite test-postgres
+.PHONY: help bootstrap setup run stack test lint test-sqlite test-postgres
 
 help:
 	@echo "make run   - set up, load the hub's content and serve it on http://$(HOST):$(PORT)"
+	@echo "make stack - Varnish in front of two gunicorn app servers, PostgreSQL and Redis (README)"
 	@echo "make test  - set up, lint, check migrations and run the tests on SQLite and PostgreSQL"
 
 bootstrap:
@@ -25,6 +26,10 @@ run: setup
 	@# The background tasks' worker (image renditions) runs beside the server and stops with it.
 	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production layout on loopback: see "Deployment: Varnish in front" in the README.
+stack: bootstrap
+	scripts/stack
 
 lint: bootstrap
 	.venv/bin/ruff check .
