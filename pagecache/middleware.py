@@ -174,13 +174,16 @@ class HttpCachingMiddleware:
             return response
         generation = getattr(request, "generation", None) or generation_current()
         shared = generation.seconds_left(timezone.now(), settings.HTTP_CACHE_S_MAXAGE)
+        stale = {
+            "stale_while_revalidate": settings.HTTP_CACHE_STALE_WHILE_REVALIDATE,
+            "stale_if_error": settings.HTTP_CACHE_STALE_IF_ERROR,
+        }
         patch_cache_control(
             response,
             public=True,
             max_age=min(settings.HTTP_CACHE_MAX_AGE, shared),
             s_maxage=shared,
-            stale_while_revalidate=settings.HTTP_CACHE_STALE_WHILE_REVALIDATE,
-            stale_if_error=settings.HTTP_CACHE_STALE_IF_ERROR,
+            **{directive: seconds for directive, seconds in stale.items() if seconds},
         )
         # No page changes between two changes of the content, so this bounds every page's age.
         response["Last-Modified"] = http_date(generation.changed_at.timestamp())

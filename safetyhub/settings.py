@@ -219,11 +219,13 @@ PAGE_CACHE_CONTENT_APPS = ["catalog", "evaluations"]
 
 # HTTP caching of public pages (pagecache.middleware): browsers keep a page HTTP_CACHE_MAX_AGE
 # seconds, shared caches (Varnish, a CDN) HTTP_CACHE_S_MAXAGE, which can be long because every
-# change purges exactly the pages naming it; both end when a scheduled item goes live. Stale
-# pages may be served while one is fetched afresh, or while the site is down, for the last two.
-HTTP_CACHE_MAX_AGE = env_int("DJANGO_HTTP_CACHE_MAX_AGE", 60)
+# change purges exactly the pages naming it; both end when a scheduled item goes live. Purges
+# cannot reach browsers, so by default they ask again each time (a cheap 304 from Varnish while
+# the page is unchanged) and a change shows at once. Stale pages may be served while one is
+# fetched afresh, or while the site is down, for the last two (0: not at all).
+HTTP_CACHE_MAX_AGE = env_int("DJANGO_HTTP_CACHE_MAX_AGE", 0)
 HTTP_CACHE_S_MAXAGE = env_int("DJANGO_HTTP_CACHE_S_MAXAGE", 86400)
-HTTP_CACHE_STALE_WHILE_REVALIDATE = env_int("DJANGO_HTTP_CACHE_STALE_WHILE_REVALIDATE", 30)
+HTTP_CACHE_STALE_WHILE_REVALIDATE = env_int("DJANGO_HTTP_CACHE_STALE_WHILE_REVALIDATE", 0)
 HTTP_CACHE_STALE_IF_ERROR = env_int("DJANGO_HTTP_CACHE_STALE_IF_ERROR", 86400)
 # Front-end caches to purge on a change (e.g. "http://127.0.0.1:6081/"): each gets `PURGE /`
 # with an `xkey-purge` header naming the changed items' keys. Empty: none.

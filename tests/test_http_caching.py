@@ -35,6 +35,19 @@ def documented_lifetimes(settings):
     settings.HTTP_CACHE_STALE_IF_ERROR = 86400
 
 
+def test_by_default_browsers_revalidate_and_no_stale_copy_is_handed_out(client, settings):
+    """Purges cannot reach a browser's cache: with the shipped defaults a browser asks again each
+    time (max-age=0, a 304 while unchanged) and no cache serves a stale copy while refetching,
+    so an editor who publishes sees the change on the next view."""
+    settings.HTTP_CACHE_MAX_AGE = 0
+    settings.HTTP_CACHE_STALE_WHILE_REVALIDATE = 0
+    make_hub_page()
+    response = client.get("/")
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=86400, stale-if-error=86400"
+    again = client.get("/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
 class PurgeRecorder(BaseHTTPRequestHandler):
     """A front-end cache that notes the keys of each purge it is sent."""
 
