@@ -4,6 +4,7 @@
 first three publications.
 """
 
+import html
 import re
 from io import StringIO
 
@@ -58,7 +59,7 @@ SEARCHES = [
     ("jailbreaks", "Human-sourced jailbreaks"),
     ("simpleqa", "SimpleQA"),
     ("refusal", "Standard Refusal Evaluation"),
-    ("instruction hierarchy", "System vs user message conflicts"),
+    ("instruction hierarchy", "System <> Developer message conflict"),
     ("where is AI going", "Where is AI going?"),
     ("teaching chatgpt good behavior", "Teaching ChatGPT Good Behavior"),
     ("deceptive uses", "An update on disrupting deceptive uses of AI"),
@@ -85,7 +86,7 @@ def test_every_search_finds_the_page_the_visitor_wants_near_the_top(client):
     misses = {}
     for text, wanted in SEARCHES:
         response = client.get("/search/", {"q": text})
-        found = [title.replace("&amp;", "&") for title in near_the_top(response.content.decode())]
+        found = [html.unescape(title) for title in near_the_top(response.content.decode())]
         if wanted not in found:
             misses[text] = (wanted, found)
 

@@ -20,12 +20,13 @@ pytestmark = pytest.mark.django_db
 
 
 class Images(HTMLParser):
-    """The addresses of a page's images."""
+    """The addresses of the images in a page's main content (not the header's logo)."""
 
     def __init__(self, html):
         super().__init__(convert_charrefs=True)
         self.sources = []
-        self.feed(html)
+        main = html[html.index("<main") : html.index("</main>")] if "<main" in html else html
+        self.feed(main)
 
     def handle_starttag(self, tag, attrs):
         if tag == "img":

@@ -86,7 +86,7 @@ def test_the_order_of_repeated_values_still_counts(client):
         ("/news/?year=1999&fbclid=x", "Select a valid choice"),
         ("/models/?view=grid&ref=x", "“view” is “families” or “timeline”, not “grid”"),
         ("/evaluations/compare/?models=nobody&utm_source=x", "nobody"),
-        ("/search/?related=maybe&utm_source=x", "“related” is “all” or “exact”"),
+        ("/search/?kind=nonsense&utm_source=x", "“nonsense” is not a kind of publication"),
         (f"/search/?q={'x' * 1001}", "Search text is limited to"),
     ],
 )
