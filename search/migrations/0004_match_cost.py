@@ -5,8 +5,8 @@ document's pages; PostgreSQL costs that test like an integer comparison and so, 
 third of the publications, scans search_entrytext instead of the index (measured at 10,000
 publications: 70 ms a match by the scan, 13 ms by the index, in each of the page's queries).
 ts_match_vq is the function behind @@; its cost is a setting of this database only. Changing
-it needs the owner of the database's catalog: without that right, searches stay right, only
-slower, and the migration warns.
+it needs a superuser: run by another user, the migration warns, and searches stay right, only
+slower.
 """
 
 from django.db import migrations
@@ -15,7 +15,7 @@ COST = """
 DO $$ BEGIN
     ALTER FUNCTION pg_catalog.ts_match_vq(tsvector, tsquery) COST {cost};
 EXCEPTION WHEN insufficient_privilege THEN
-    RAISE WARNING 'search: the cost of ts_match_vq needs its owner; searches are slower';
+    RAISE WARNING 'search: changing the cost of ts_match_vq needs a superuser; searches are slower';
 END $$
 """
 
