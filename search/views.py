@@ -1,11 +1,13 @@
 """The search page: best matches of every kind, then the publications, ranked, with facets."""
 
+from functools import reduce
+from operator import and_, or_
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import ExtractYear
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from catalog.models import AIModel, Kind, Label, Publication, Topic
@@ -91,11 +93,19 @@ class SearchView(TemplateView):
         }
         return problems
 
-    def filtered(self, queryset, skip=None):
-        """The publications the chosen facet values allow, all but `skip`'s."""
+    def chosen_q(self, name) -> Q:
+        """A condition on a publication's own column for the values chosen of facet `name`
+        (kind, label or year); a year is a date range, which the index on the date serves."""
+        if name == "year":
+            return reduce(or_, (Q(published_at__year=int(y)) for y in self.chosen["year"]), Q())
+        return Q(**{f"{name}__in": self.chosen[name]}) if self.chosen[name] else Q()
+
+    def filtered(self, queryset, skip=()):
+        """The publications the chosen facet values allow, all but those of the facets in
+        `skip`."""
         links = Publication.ai_models.through.objects
         for name, values in self.chosen.items():
-            if not values or name == skip:
+            if not values or name in skip:
                 continue
             if name == "model":  # a model stands for its family too (GPT-5: gpt-5-thinking, …)
                 models = Q(aimodel__slug__in=values) | Q(aimodel__family__slug__in=values)
@@ -103,10 +113,8 @@ class SearchView(TemplateView):
             elif name == "topic":
                 topics = Publication.topics.through.objects.filter(topic__slug__in=values)
                 queryset = queryset.filter(pk__in=topics.values("publication_id"))
-            elif name == "year":
-                queryset = queryset.filter(published_at__year__in=[int(y) for y in values])
             else:
-                queryset = queryset.filter(**{f"{name}__in": values})
+                queryset = queryset.filter(self.chosen_q(name))
         return queryset
 
     def get_context_data(self, **kwargs):
@@ -114,13 +122,16 @@ class SearchView(TemplateView):
         synonyms = [synonym.variants for synonym in Synonym.objects.all()]
         query = query_parse(self.text, synonyms)
         every, notice, corrected = True, "", None
-        if query and not self.found(engine, query):
+        # Whether a publication has every word: asked once, as it decides the rest.
+        has_every = bool(query) and self.publications(engine, query).exists()
+        if query and not has_every and not self.others(engine, query).exists():
             corrected = self.corrected(engine, query)
-            query = corrected or query
+            if corrected:
+                query, has_every = corrected, self.publications(engine, corrected).exists()
         if (
             query
             and len(query.groups) > 1
-            and not self.publications(engine, query).exists()
+            and not has_every
             and self.publications(engine, query, every=False).exists()
         ):
             every, notice = False, FALLBACK
@@ -128,13 +139,15 @@ class SearchView(TemplateView):
         matched = Publication.objects.live()
         if query:
             matched = engine.match(matched, PATH, query, every)
+        facets, total = self.facets(matched)
         results = self.filtered(matched).as_cards()
         if query:
             results = self.ranked(engine, results, query, named_models)
-        page = paginate(self.request, Paginator(results, PAGE_SIZE))
+        paginator = Paginator(results, PAGE_SIZE)
+        paginator.count = total  # counted with the facets: the match is not run again for it
+        page = paginate(self.request, paginator)
         if query:
             self.mark(engine, query, page.object_list)
-        facets = self.facets(matched)
         return super().get_context_data(
             text=self.text,
             corrected=" ".join(corrected.words) if corrected else "",
@@ -218,13 +231,52 @@ class SearchView(TemplateView):
 
     def facets(self, matched):
         """Each facet's values with how many results each would give, keeping the other facets'
-        choices; chosen values first, then the most frequent."""
+        choices; chosen values first, then the most frequent. And the number of results.
+
+        Three queries, each matching the search once: the AI models and the topics, grouped
+        through their links; kind, label and year with the total, as one row of counts (each
+        counts the results allowed by the other two's choices)."""
         links = {"model": Publication.ai_models.through, "topic": Publication.topics.through}
+        counts = {}
+        for name, field in [("model", "aimodel"), ("topic", "topic")]:
+            within = self.filtered(matched, skip={name})
+            rows = (
+                links[name]
+                .objects.filter(publication__in=within.values("pk"))
+                .values_list(field)
+                .annotate(n=Count("publication"))
+                .order_by()
+            )
+            counts[name] = dict(rows)
+        columns = ["kind", "label", "year"]
+        oldest = Publication.objects.live().order_by("published_at").first()
+        since = timezone.localtime(oldest.published_at).year if oldest else timezone.now().year + 1
+        years = range(since, timezone.localtime().year + 1)  # each a date range, no function
+        values = {
+            "kind": {kind: Q(kind=kind) for kind in Kind.values},
+            "label": {label: Q(label=label) for label in Label.values},
+            "year": {year: Q(published_at__year=year) for year in years},
+        }
+
+        def others(name):  # the choices of the other two
+            return reduce(and_, (self.chosen_q(other) for other in columns if other != name))
+
+        row = self.filtered(matched, skip=columns).aggregate(
+            total=Count("pk", filter=reduce(and_, map(self.chosen_q, columns)) or None),
+            **{
+                f"{name}_{value}": Count("pk", filter=condition & others(name))
+                for name in columns
+                for value, condition in values[name].items()
+            },
+        )
+        for name in columns:
+            counts[name] = {value: row[f"{name}_{value}"] for value in values[name]}
         labels = {
             "model": {m.pk: (m.slug, m.name) for m in self.models.values()},
             "topic": {t.pk: (t.slug, t.name) for t in self.topics.values()},
             "kind": {k: (k, label) for k, label in Kind.choices},
             "label": {k: (k, label) for k, label in Label.choices},
+            "year": {year: (str(year), str(year)) for year in reversed(years)},
         }
         made = []
         for name, title in [
@@ -234,42 +286,23 @@ class SearchView(TemplateView):
             ("label", "Label"),
             ("year", "Year"),
         ]:
-            within = self.filtered(matched, skip=name)
-            if name in links:
-                field = "aimodel" if name == "model" else "topic"
-                rows = (
-                    links[name]
-                    .objects.filter(publication__in=within.values("pk"))
-                    .values_list(field)
-                    .annotate(n=Count("publication"))
-                    .order_by()
-                )
-            elif name == "year":
-                rows = (
-                    within.annotate(y=ExtractYear("published_at"))
-                    .values_list("y")
-                    .annotate(n=Count("pk"))
-                    .order_by()
-                )
-            else:
-                rows = within.values_list(name).annotate(n=Count("pk")).order_by()
-            counts = dict(rows)
-            values = labels.get(name) or {y: (str(y), str(y)) for y in counts}
             chosen = set(self.chosen[name])
             options = [
                 FacetOption(
-                    value, label, counts.get(key, 0), value in chosen, self.url_without(name, value)
+                    value,
+                    label,
+                    counts[name].get(key, 0),
+                    value in chosen,
+                    self.url_without(name, value),
                 )
-                for key, (value, label) in values.items()
-                if counts.get(key) or value in chosen
+                for key, (value, label) in labels[name].items()
+                if counts[name].get(key) or value in chosen
             ]
-            if name == "year":
-                options.sort(key=lambda option: option.value, reverse=True)
-            else:
+            if name != "year":  # years newest first
                 options.sort(key=lambda option: (not option.chosen, -option.count, option.label))
             shown = max(MODELS_SHOWN, len(chosen)) if name == "model" else len(options)
             made.append(Facet(name, title, options, shown))
-        return made
+        return made, row["total"]
 
     def url_without(self, name, value):
         params = self.request.GET.copy()
