@@ -23,7 +23,7 @@ from tests.public_pages import public_pages
 
 pytestmark = pytest.mark.django_db
 
-PURGE_PORT = 8150
+UNUSED_PORT = 8151  # nothing listens there: a purge to it fails
 PUBLIC = "public, max-age=60, s-maxage=86400, stale-while-revalidate=30, stale-if-error=86400"
 
 
@@ -63,11 +63,11 @@ class PurgeRecorder(BaseHTTPRequestHandler):
 @pytest.fixture
 def purges(settings):
     """The purges a real HTTP server receives, as (path, keys), in order."""
-    server = ThreadingHTTPServer(("127.0.0.1", PURGE_PORT), PurgeRecorder)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)  # any free port
     server.purges = []
     thread = Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.FRONTEND_CACHE_PURGE_URLS = [f"http://127.0.0.1:{PURGE_PORT}/"]
+    settings.FRONTEND_CACHE_PURGE_URLS = [f"http://127.0.0.1:{server.server_address[1]}/"]
     yield server.purges
     server.shutdown()
     server.server_close()
@@ -330,7 +330,7 @@ def test_a_results_import_purges_every_page(purges, django_capture_on_commit_cal
 def test_an_unreachable_cache_to_purge_is_logged_not_raised(
     settings, caplog, django_capture_on_commit_callbacks
 ):
-    settings.FRONTEND_CACHE_PURGE_URLS = [f"http://127.0.0.1:{PURGE_PORT + 1}/"]  # nothing there
+    settings.FRONTEND_CACHE_PURGE_URLS = [f"http://127.0.0.1:{UNUSED_PORT}/"]
 
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
         make_publication(title="Published all the same")

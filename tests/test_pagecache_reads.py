@@ -2,6 +2,7 @@
 database, and the cache's faults (Redis down, the database down, a new release) stay harmless."""
 
 import logging
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -25,7 +26,8 @@ from tests.factories import make_publication
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_TEST_URL = "redis://127.0.0.1:6379/5"
+# Emptied by these tests; scripts/run-tests gives the SQLite and PostgreSQL runs one each.
+REDIS_TEST_URL = os.environ.get("TEST_PAGECACHE_REDIS_URL") or "redis://127.0.0.1:6379/5"
 CLOSED_PORT = 8159  # nothing listens there
 
 
