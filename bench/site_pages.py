@@ -179,18 +179,19 @@ def wrk(url, seconds, connections, script):
     return requests / (duration_us / 1e6), p50_us / 1000, p99_us / 1000, bad_status + socket_errors
 
 
-def postgres_database(server_url):
-    """Make the bench database on that server; return its URL and a function that drops it."""
+def postgres_database(server_url, name=BENCH_DATABASE):
+    """Make the bench database `name` on that server; return its URL and a function that drops
+    it."""
     import psycopg
 
     def run(statement):
         with psycopg.connect(server_url, autocommit=True) as connection:
             connection.execute(statement)
 
-    run(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-    run(f"CREATE DATABASE {BENCH_DATABASE}")
-    url = server_url.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
-    return url, lambda: run(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+    run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    run(f"CREATE DATABASE {name}")
+    url = server_url.rsplit("/", 1)[0] + f"/{name}"
+    return url, lambda: run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def git_commit():

@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.site_pages import git_commit, postgres_database  # noqa: E402
 from deploy.stack import Stack, varnish_missing  # noqa: E402
 
 PYTHON = sys.executable
@@ -124,26 +125,6 @@ def fetch(url):
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, ""
-
-
-def postgres_database(server_url):
-    import psycopg
-
-    def run(statement):
-        with psycopg.connect(server_url, autocommit=True) as connection:
-            connection.execute(statement)
-
-    run(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-    run(f"CREATE DATABASE {BENCH_DATABASE}")
-    url = server_url.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
-    return url, lambda: run(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-
-
-def git_commit():
-    found = subprocess.run(
-        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
-    )
-    return found.stdout.strip() or "unknown"
 
 
 def measure_pages(args, stack, pages, folder):
@@ -268,7 +249,7 @@ def main():
 
     redis.Redis.from_url(args.redis_url).flushdb()
     scratch = Path(tempfile.mkdtemp(prefix="safetyhub-bench-stack-"))
-    database_url, drop_database = postgres_database(args.database_url)
+    database_url, drop_database = postgres_database(args.database_url, name=BENCH_DATABASE)
     ports = (
         [args.ports, args.ports + 1, args.ports + 2]
         if args.ports
