@@ -8,7 +8,7 @@ Entry).
 """
 
 from functools import reduce
-from operator import and_, or_
+from operator import add, and_, or_
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -24,18 +24,21 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz, process
 
-from search.models import Entry, EntryMatch, EntryText
+from search.models import Entry, EntryMatch
 from search.query import WORD, Query
 
 # Private-use characters mark the matches; they become <mark> only after the text is escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
 # ts_headline drops anything that looks like an HTML tag: "<" and ">" pass through it as these.
 LESS, GREATER = "\ue002", "\ue003"
+# PostgreSQL reads the "-4.5" of "GPT-4.5" as a negative number: a hyphen before a digit is
+# indexed and highlighted as a non-breaking hyphen (U+2011), which it reads as a word break.
+HYPHEN = "\u2011"
 SUGGESTION_SCORE = 75  # out of 100: how alike a known word must be to be offered instead
 
 
 def highlighted(text: str) -> SafeString:
-    text = escape(text.replace(LESS, "<").replace(GREATER, ">"))
+    text = escape(text.replace(LESS, "<").replace(GREATER, ">").replace(HYPHEN, "-"))
     return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
@@ -104,17 +107,29 @@ class SQLiteBackend:
         return best[0] if best else None
 
 
+def hyphens_kept(field: str) -> Func:
+    """The text of `field` with each hyphen before a digit a non-breaking one (see HYPHEN)."""
+    return Func(
+        F(field),
+        Value(r"(\w)-(\d)"),
+        Value(rf"\1{HYPHEN}\2"),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
 class PostgreSQLBackend:
-    """django.contrib.postgres.search: EntryText.document is a weighted tsvector with a GIN
-    index; pg_trgm (a GIN trigram index on EntryText.title) finds titles with a word like a
-    misspelt one."""
+    """django.contrib.postgres.search: Entry.document is a weighted tsvector with a GIN index;
+    pg_trgm (a GIN trigram index on Entry.title) finds titles with a word like a misspelt one."""
 
     WEIGHTS = [0.05, 0.2, 0.5, 1.0]  # D (body), C (summary), B (names), A (title)
-    VECTOR = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("names", weight="B", config="english")
-        + SearchVector("summary", weight="C", config="english")
-        + SearchVector("body", weight="D", config="english")
+    VECTOR = reduce(
+        add,
+        (
+            SearchVector(hyphens_kept(field), weight=weight, config="english")
+            for field, weight in [("title", "A"), ("names", "B"), ("summary", "C"), ("body", "D")]
+        ),
     )
 
     def search_query(self, query: Query, every=True):
@@ -129,11 +144,11 @@ class PostgreSQLBackend:
         return combined
 
     def match(self, queryset, path, query, every=True):
-        return queryset.filter(**{f"{path}text__document": self.search_query(query, every)})
+        return queryset.filter(**{f"{path}document": self.search_query(query, every)})
 
     def ranked(self, queryset, path, query):
         rank = SearchRank(
-            F(f"{path}text__document"), self.search_query(query, False), weights=self.WEIGHTS
+            F(f"{path}document"), self.search_query(query, False), weights=self.WEIGHTS
         )
         return queryset.annotate(relevance=rank)
 
@@ -141,15 +156,17 @@ class PostgreSQLBackend:
         search_query = self.search_query(query, every=False)
 
         def headline(field, **options):
-            text = Replace(Replace(F(field), Value("<"), Value(LESS)), Value(">"), Value(GREATER))
+            text = Replace(
+                Replace(hyphens_kept(field), Value("<"), Value(LESS)), Value(">"), Value(GREATER)
+            )
             marks = {"start_sel": MARK_START, "stop_sel": MARK_END}
             return SearchHeadline(text, search_query, config="english", **marks, **options)
 
-        texts = EntryText.objects.filter(entry__publication__in=publication_ids)
+        texts = Entry.objects.filter(publication__in=publication_ids)
         rows = texts.annotate(
             marked_title=headline("title", highlight_all=True),
             marked_summary=headline("summary", highlight_all=True),
-        ).values_list("entry__publication_id", "marked_title", "marked_summary")
+        ).values_list("publication_id", "marked_title", "marked_summary")
         summaries, unmarked = {}, []
         for pk, title, summary in rows:
             summaries[pk] = summary
@@ -157,9 +174,9 @@ class PostgreSQLBackend:
             if MARK_START not in (title or "") + (summary or ""):
                 unmarked.append(pk)
         bodies = dict(
-            texts.filter(entry__publication__in=unmarked)
+            texts.filter(publication__in=unmarked)
             .annotate(marked=headline("body", max_words=40, min_words=20, fragment_delimiter="…"))
-            .values_list("entry__publication_id", "marked")
+            .values_list("publication_id", "marked")
             if unmarked
             else []
         )
@@ -170,7 +187,7 @@ class PostgreSQLBackend:
             # Titles with a word about as alike as "elecions" is to "elections" (0.6 by default).
             cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.5")
             titles = list(
-                EntryText.objects.filter(title__trigram_word_similar=word)
+                Entry.objects.filter(title__trigram_word_similar=word)
                 .annotate(similarity=TrigramWordSimilarity(word, "title"))
                 .order_by("-similarity")
                 .values_list("title", flat=True)[:5]
@@ -187,4 +204,4 @@ def backend():
 def entries_index(ids) -> None:
     """Compute PostgreSQL's document of these entries (SQLite's triggers need no help)."""
     if connection.vendor == "postgresql":
-        EntryText.objects.filter(pk__in=ids).update(document=PostgreSQLBackend.VECTOR)
+        Entry.objects.filter(pk__in=ids).update(document=PostgreSQLBackend.VECTOR)

@@ -28,8 +28,7 @@ from editorial.models import Status
 from evaluations.models import Evaluation, EvaluationCategory
 from pagecache.generation import generation_end
 from search.backends import entries_index
-from search.models import Entry, EntryText, Synonym
-from search.query import model_names_joined
+from search.models import Entry, Synonym
 
 # The date of content that is always visible (people, lifecycle, evaluations).
 ALWAYS = datetime(2000, 1, 1, tzinfo=UTC)
@@ -116,18 +115,15 @@ KIND_OF = {model: kind for kind, (model, _, _) in KINDS.items()}
 
 
 def entry_make(kind: str, item) -> Entry:
-    fields = KINDS[kind][2](item)
-    entry = Entry(
+    return Entry(
         kind=kind,
         object_id=item.pk,
-        publication=fields.pop("publication", None),
         status=getattr(item, "status", Status.PUBLISHED),
         published_at=getattr(item, "published_at", ALWAYS),
         url=item.get_absolute_url(),
         label=str(item),
+        **KINDS[kind][2](item),
     )
-    entry.indexed = EntryText(**{field: model_names_joined(text) for field, text in fields.items()})
-    return entry
 
 
 def search_index_update(*, kind: str = "publication", ids) -> None:
@@ -141,9 +137,6 @@ def search_index_update(*, kind: str = "publication", ids) -> None:
             entries = Entry.objects.bulk_create(
                 entry_make(kind, item) for item in read(model.objects.filter(pk__in=batch))
             )
-            for entry in entries:
-                entry.indexed.entry = entry
-            EntryText.objects.bulk_create(entry.indexed for entry in entries)
             entries_index([entry.pk for entry in entries])
 
 

@@ -32,11 +32,14 @@ DocumentField.register_lookup(SearchVectorExact)
 
 
 class Entry(models.Model):
-    """One item (a publication, an AI model, a person, …) as search finds it; its text is in
-    `EntryText`, a table of its own, so that joining an entry reads a short row.
+    """One item (a publication, an AI model, a person, …) as search finds it: its name, address
+    and text, indexed in one table so that a match, a rank and a facet count read one row.
 
     Each item's status and date are copied here, so `Entry.objects.live()` is the same rule as
     the item's own; publications are always read through `Publication.objects.live()`.
+
+    SQLite indexes the text in the FTS5 table `search_entry_fts`, kept in step by triggers;
+    PostgreSQL in `document`, a weighted tsvector with a GIN index (see search.backends).
     """
 
     kind = models.CharField(max_length=20)
@@ -49,6 +52,13 @@ class Entry(models.Model):
     # What a "best match" card shows: the item's name and address.
     label = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
+    # Title ≫ AI-model, topic and other names ≫ summary ≫ body, in the engines' weights; the text
+    # as written, so that what a result shows reads as its page does.
+    title = models.TextField()
+    names = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    document = DocumentField(null=True, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
@@ -64,27 +74,6 @@ class Entry(models.Model):
     @property
     def kind_name(self):
         return KIND_NAMES[self.kind]
-
-
-class EntryText(models.Model):
-    """An entry's indexed text, model names written as one word (search.query.model_names_joined).
-
-    SQLite indexes it in the FTS5 table `search_entry_fts`, kept in step by triggers;
-    PostgreSQL in `document`, a weighted tsvector with a GIN index (see search.backends).
-    """
-
-    entry = models.OneToOneField(
-        Entry, primary_key=True, on_delete=models.CASCADE, related_name="text"
-    )
-    # Title ≫ AI-model, topic and other names ≫ summary ≫ body, in the engines' weights.
-    title = models.TextField()
-    names = models.TextField(blank=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    document = DocumentField(null=True, editable=False)
-
-    def __str__(self):
-        return self.title
 
 
 class EntryMatch(models.Model):

@@ -29,10 +29,26 @@ TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 HYPHENATED_NUMBER = re.compile(r"(?<=[^\W_])-(?=\d)")
 
 
+# A model name written as one word, as model_names_joined writes it: "gpt5", "gpt4.5", "o4".
+JOINED_NAME = re.compile(r"([a-z]{1,5})(\d{1,2}(?:\.\d{1,2})?[a-z]?)")
+
+
 def model_names_joined(text: str) -> str:
-    """Write model names as one word ("GPT5", "GPT4.5"), in the index and in queries alike, so
-    that both engines' tokenizers see the same words; other numbers lose a hyphen before them."""
+    """Write model names in a query as one word ("GPT5", "GPT4.5"), so that however they are
+    written each is one word; other numbers lose a hyphen before them."""
     return HYPHENATED_NUMBER.sub(" ", MODEL_NAME.sub(r"\1\2", text))
+
+
+def name_parts(word: str) -> tuple[str, ...]:
+    name = JOINED_NAME.fullmatch(word)
+    return name.groups() if name else (word,)
+
+
+def spellings(phrase: "Phrase") -> tuple["Phrase", ...]:
+    """A phrase as typed, and with its model names apart as the engines read a text's "GPT-5"
+    or "GPT 5" (two words: "gpt", "5"); "gpt5" written as one word is found by the first."""
+    apart = tuple(part for word in phrase for part in name_parts(word))
+    return (phrase, apart) if apart != phrase else (phrase,)
 
 
 Phrase = tuple[str, ...]  # one or more words that must stand together
@@ -104,7 +120,11 @@ def query_parse(text: str, synonyms=()) -> Query:
             add([(words,)])  # a quoted phrase, or words joined by hyphens
     add(list(synonymous(tuple(run), table, longest)))
     kept = [g for g in groups if not (len(g) == 1 and len(g[0]) == 1 and g[0][0] in STOP_WORDS)]
-    return Query(tuple((kept or groups)[:MAX_TERMS]), tuple(excluded[:MAX_TERMS]))
+    groups = [
+        tuple(dict.fromkeys(s for p in group for s in spellings(p))) for group in kept or groups
+    ]
+    excluded = [s for phrase in excluded for s in spellings(phrase)]
+    return Query(tuple(groups[:MAX_TERMS]), tuple(excluded[:MAX_TERMS]))
 
 
 def synonymous(words: Phrase, table, longest):

@@ -311,6 +311,20 @@ def test_a_summary_match_is_shown_marked(client):
     assert "&lt;b&gt;<mark>ospreys</mark>&lt;/b&gt;" in html
 
 
+@pytest.mark.parametrize("text", ["gpt-5-main", "GPT 4.5", "gpt4.5", "o3-2025-04-16"])
+def test_model_names_are_shown_as_written_whichever_way_they_were_searched(client, text):
+    written = "Safeguards of GPT-4.5 and gpt-5-main, and of o3-2025-04-16."
+    make_publication(title="Notes", summary=written)
+    make_publication(title="More notes", summary="Plain.", body=f"Long ago. {written} Since.")
+
+    html = search(client, q=text)
+
+    shown = [re.sub("</?mark>", "", s) for s in re.findall(r"<p class=\"snippet\">(.*?)</p>", html)]
+    assert titles(html) == ["Notes", "More notes"]
+    assert all(written in snippet for snippet in shown), shown
+    assert html.count("<mark>") >= 2
+
+
 # Facets
 
 

@@ -27,25 +27,23 @@ OLD_POSTGRESQL = [
 COLUMNS = ["title", "names", "summary", "body"]
 
 
-def fts5(table, columns, tokenize):
+def fts5(table, columns, tokenize, content="search_entrytext", rowid="entry_id"):
     return (
         f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, "
-        f"content='search_entrytext', content_rowid='entry_id', tokenize='{tokenize}')"
+        f"content='{content}', content_rowid='{rowid}', tokenize='{tokenize}')"
     )
 
 
-def trigger(event, table, columns):
+def trigger(event, table, columns, content="search_entrytext", rowid="entry_id"):
     values = ", ".join(columns)
     new = ", ".join(f"new.{column}" for column in columns)
     old = ", ".join(f"old.{column}" for column in columns)
-    delete = (
-        f"INSERT INTO {table}({table}, rowid, {values}) VALUES ('delete', old.entry_id, {old});"
-    )
-    insert = f"INSERT INTO {table}(rowid, {values}) VALUES (new.entry_id, {new});"
+    delete = f"INSERT INTO {table}({table}, rowid, {values}) VALUES ('delete', old.{rowid}, {old});"
+    insert = f"INSERT INTO {table}(rowid, {values}) VALUES (new.{rowid}, {new});"
     body = {"insert": insert, "delete": delete, "update": delete + " " + insert}[event]
-    return (
-        f"CREATE TRIGGER {table}_{event} AFTER {event.upper()} ON search_entrytext BEGIN {body} END"
-    )
+    # An update of other columns (a status, a date) leaves the text, and the index, as it was.
+    on = f"UPDATE OF {values}" if event == "update" else event.upper()
+    return f"CREATE TRIGGER {table}_{event} AFTER {on} ON {content} BEGIN {body} END"
 
 
 SQLITE = [
