@@ -2,7 +2,7 @@
 
 Each filters a QuerySet by a `Query` (search.query), ranks it by the engine's relevance with
 field weights (title ≫ names ≫ summary ≫ body), marks the matches in the summaries and bodies
-of a page of publications, and finds the known word nearest a misspelt one. `path` leads from
+of a page of entries, and finds the known word nearest a misspelt one. `path` leads from
 the QuerySet's model to its `search.Entry` ("search_entry__" from a Publication, "" from an
 Entry).
 """
@@ -62,13 +62,7 @@ class SQLiteBackend:
     def ranked(self, queryset, path, query):
         return queryset.annotate(relevance=F(f"{path}match__rank") * -1)
 
-    def marked(self, publication_ids, query) -> dict[int, tuple[str, str]]:
-        entries = dict(
-            Entry.objects.filter(publication__in=publication_ids).values_list(
-                "pk", "publication_id"
-            )
-        )
-
+    def marked(self, entry_ids, query) -> dict[int, tuple[str, str]]:
         def fts5(function, column, *extra):
             marks = [Value(column), Value(MARK_START), Value(MARK_END), *extra]
             return Func(F("match"), *marks, function=function, output_field=TextField())
@@ -77,7 +71,7 @@ class SQLiteBackend:
         page = (
             EntryMatch.objects.filter(match=self.text(query, every=False))
             .annotate(key=F("entry_id") + 0)
-            .filter(key__in=list(entries))
+            .filter(key__in=entry_ids)
         )
         rows = page.annotate(title=fts5("highlight", 0), summary=fts5("highlight", 2))
         summaries, unmarked = {}, []
@@ -93,7 +87,7 @@ class SQLiteBackend:
             if unmarked
             else []
         )
-        return {entries[e]: (summaries[e], bodies.get(e, "")) for e in summaries}
+        return {e: (summary, bodies.get(e, "")) for e, summary in summaries.items()}
 
     def nearest(self, word: str) -> str | None:
         # Words from the same first letter: a misspelling rarely starts wrong.
@@ -152,7 +146,7 @@ class PostgreSQLBackend:
         )
         return queryset.annotate(relevance=rank)
 
-    def marked(self, publication_ids, query) -> dict[int, tuple[str, str]]:
+    def marked(self, entry_ids, query) -> dict[int, tuple[str, str]]:
         search_query = self.search_query(query, every=False)
 
         def headline(field, **options):
@@ -162,11 +156,11 @@ class PostgreSQLBackend:
             marks = {"start_sel": MARK_START, "stop_sel": MARK_END}
             return SearchHeadline(text, search_query, config="english", **marks, **options)
 
-        texts = Entry.objects.filter(publication__in=publication_ids)
+        texts = Entry.objects.filter(pk__in=entry_ids)
         rows = texts.annotate(
             marked_title=headline("title", highlight_all=True),
             marked_summary=headline("summary", highlight_all=True),
-        ).values_list("publication_id", "marked_title", "marked_summary")
+        ).values_list("pk", "marked_title", "marked_summary")
         summaries, unmarked = {}, []
         for pk, title, summary in rows:
             summaries[pk] = summary
@@ -174,9 +168,9 @@ class PostgreSQLBackend:
             if MARK_START not in (title or "") + (summary or ""):
                 unmarked.append(pk)
         bodies = dict(
-            texts.filter(publication__in=unmarked)
+            texts.filter(pk__in=unmarked)
             .annotate(marked=headline("body", max_words=40, min_words=20, fragment_delimiter="…"))
-            .values_list("publication_id", "marked")
+            .values_list("pk", "marked")
             if unmarked
             else []
         )

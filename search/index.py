@@ -51,6 +51,8 @@ def publication_entry(p: Publication) -> dict:
         "summary": p.summary,
         "body": p.body,
         "publication": p,
+        "publication_kind": p.kind,
+        "publication_label": p.label,
     }
 
 

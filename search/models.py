@@ -49,6 +49,10 @@ class Entry(models.Model):
     )
     status = models.CharField(max_length=10, default=Status.PUBLISHED)
     published_at = models.DateTimeField()
+    # A publication's kind and label, copied like its status and date, for the facets. The short
+    # columns come first: SQLite reads a row's columns in order, the long texts last.
+    publication_kind = models.CharField(max_length=20, blank=True)
+    publication_label = models.CharField(max_length=20, blank=True)
     # What a "best match" card shows: the item's name and address.
     label = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
@@ -65,7 +69,9 @@ class Entry(models.Model):
     class Meta:
         verbose_name_plural = "entries"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")
+            # object_id first: an index led by `kind` would tempt SQLite to read every
+            # publication's entry and match each one on its own, not to ask FTS5 once.
+            models.UniqueConstraint(fields=["object_id", "kind"], name="search_entry_unique")
         ]
 
     def __str__(self):

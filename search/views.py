@@ -18,7 +18,13 @@ from search.query import MAX_QUERY_LENGTH, STOP_WORDS, WORD, model_names_joined,
 
 BEST_MATCHES = 4
 BEST_CANDIDATES = 12  # ranked by the engine, among which exact names come first
-PATH = "search_entry__"  # from a publication to its search entry
+
+
+def publication_entries():
+    """The entries of live publications."""
+    return Entry.objects.live().filter(kind="publication")
+
+
 MODELS_SHOWN = 8  # the model facet's most frequent values; the rest behind "more"
 FALLBACK = "No result has every word; showing results with some of them."
 
@@ -94,28 +100,25 @@ class SearchView(TemplateView):
         return problems
 
     def chosen_q(self, name) -> Q:
-        """A condition on a publication's own column for the values chosen of facet `name`
-        (kind, label or year); a year is a date range, which the index on the date serves."""
+        """A condition on publication entries for the values chosen of facet `name`: a model
+        or a topic through the publications' links, a year as a date range (which the index on
+        the date serves), kind and label on the copies in the entry."""
+        values, links = self.chosen[name], Publication.ai_models.through.objects
+        if not values:
+            return Q()
+        if name == "model":  # a model stands for its family too (GPT-5: gpt-5-thinking, …)
+            models = Q(aimodel__slug__in=values) | Q(aimodel__family__slug__in=values)
+            return Q(publication__in=links.filter(models).values("publication_id"))
+        if name == "topic":
+            topics = Publication.topics.through.objects.filter(topic__slug__in=values)
+            return Q(publication__in=topics.values("publication_id"))
         if name == "year":
-            return reduce(or_, (Q(published_at__year=int(y)) for y in self.chosen["year"]), Q())
-        return Q(**{f"{name}__in": self.chosen[name]}) if self.chosen[name] else Q()
+            return reduce(or_, (Q(published_at__year=int(year)) for year in values))
+        return Q(**{f"publication_{name}__in": values})
 
-    def filtered(self, queryset, skip=()):
-        """The publications the chosen facet values allow, all but those of the facets in
-        `skip`."""
-        links = Publication.ai_models.through.objects
-        for name, values in self.chosen.items():
-            if not values or name in skip:
-                continue
-            if name == "model":  # a model stands for its family too (GPT-5: gpt-5-thinking, …)
-                models = Q(aimodel__slug__in=values) | Q(aimodel__family__slug__in=values)
-                queryset = queryset.filter(pk__in=links.filter(models).values("publication_id"))
-            elif name == "topic":
-                topics = Publication.topics.through.objects.filter(topic__slug__in=values)
-                queryset = queryset.filter(pk__in=topics.values("publication_id"))
-            else:
-                queryset = queryset.filter(self.chosen_q(name))
-        return queryset
+    def filtered(self, entries, skip=()):
+        """The entries the chosen facet values allow, all but those of the facets in `skip`."""
+        return entries.filter(*(self.chosen_q(name) for name in self.chosen if name not in skip))
 
     def get_context_data(self, **kwargs):
         engine = backend()
@@ -136,18 +139,29 @@ class SearchView(TemplateView):
         ):
             every, notice = False, FALLBACK
         best, named_models = self.best_matches(engine, query) if query else ([], [])
-        matched = Publication.objects.live()
+        matched = publication_entries()
         if query:
-            matched = engine.match(matched, PATH, query, every)
+            matched = engine.match(matched, "", query, every)
         facets, total = self.facets(matched)
-        results = self.filtered(matched).as_cards()
+        results = self.filtered(matched).only("publication_id")
         if query:
             results = self.ranked(engine, results, query, named_models)
+        else:
+            results = results.order_by("-published_at", "-pk")
         paginator = Paginator(results, PAGE_SIZE)
         paginator.count = total  # counted with the facets: the match is not run again for it
         page = paginate(self.request, paginator)
+        # The page's publications, read through their own live() rule.
+        entries = list(page.object_list)
+        cards = (
+            Publication.objects.live()
+            .filter(pk__in=[entry.publication_id for entry in entries])
+            .as_cards()
+            .in_bulk()
+        )
+        page.object_list = [cards[e.publication_id] for e in entries if e.publication_id in cards]
         if query:
-            self.mark(engine, query, page.object_list)
+            self.mark(engine, query, entries, cards)
         return super().get_context_data(
             text=self.text,
             corrected=" ".join(corrected.words) if corrected else "",
@@ -162,7 +176,7 @@ class SearchView(TemplateView):
         )
 
     def publications(self, engine, query, every=True):
-        return self.filtered(engine.match(Publication.objects.live(), PATH, query, every))
+        return self.filtered(engine.match(publication_entries(), "", query, every))
 
     def others(self, engine, query, every=True):
         return engine.match(Entry.objects.live().exclude(kind="publication"), "", query, every)
@@ -184,26 +198,29 @@ class SearchView(TemplateView):
         corrected = query.replaced(corrections)
         return corrected if corrections and self.found(engine, corrected) else None
 
-    def ranked(self, engine, publications, query, named_models):
+    def ranked(self, engine, entries, query, named_models):
         """Best first: about a model named exactly as searched, then by the engine's relevance,
         an addendum's halved (it adds to a card, which comes first when they match alike), then
         the newest."""
         links = Publication.ai_models.through.objects.filter(
-            publication=OuterRef("pk"), aimodel__in=named_models
+            publication=OuterRef("publication_id"), aimodel__in=named_models
         )
-        publications = engine.ranked(publications, PATH, query).annotate(
+        entries = engine.ranked(entries, "", query).annotate(
             about=Exists(links),
             score=F("relevance")
-            * Case(When(kind=Kind.ADDENDUM, then=Value(0.5)), default=Value(1.0)),
+            * Case(When(publication_kind=Kind.ADDENDUM, then=Value(0.5)), default=Value(1.0)),
         )
-        return publications.order_by("-about", "-score", "-published_at", "-pk")
+        return entries.order_by("-about", "-score", "-published_at", "-pk")
 
-    def mark(self, engine, query, publications):
+    def mark(self, engine, query, entries, cards):
         """Each publication's summary with its matches marked, or else the matching part of its
         body."""
-        marked = engine.marked([publication.pk for publication in publications], query)
-        for publication in publications:
-            summary, body = marked.get(publication.pk, ("", ""))
+        marked = engine.marked([entry.pk for entry in entries], query)
+        for entry in entries:
+            summary, body = marked.get(entry.pk, ("", ""))
+            publication = cards.get(entry.publication_id)
+            if publication is None:
+                continue
             if MARK_START in (summary or "") or MARK_START not in (body or ""):
                 publication.snippet = highlighted(summary) if summary else ""
             else:
@@ -242,19 +259,23 @@ class SearchView(TemplateView):
             within = self.filtered(matched, skip={name})
             rows = (
                 links[name]
-                .objects.filter(publication__in=within.values("pk"))
+                .objects.filter(publication__in=within.values("publication_id"))
                 .values_list(field)
                 .annotate(n=Count("publication"))
                 .order_by()
             )
             counts[name] = dict(rows)
         columns = ["kind", "label", "year"]
-        oldest = Publication.objects.live().order_by("published_at").first()
-        since = timezone.localtime(oldest.published_at).year if oldest else timezone.now().year + 1
+        oldest = Publication.objects.live().order_by("published_at").values("published_at")[:1]
+        since = (
+            timezone.localtime(oldest[0]["published_at"]).year
+            if oldest
+            else timezone.now().year + 1
+        )
         years = range(since, timezone.localtime().year + 1)  # each a date range, no function
         values = {
-            "kind": {kind: Q(kind=kind) for kind in Kind.values},
-            "label": {label: Q(label=label) for label in Label.values},
+            "kind": {kind: Q(publication_kind=kind) for kind in Kind.values},
+            "label": {label: Q(publication_label=label) for label in Label.values},
             "year": {year: Q(published_at__year=year) for year in years},
         }
 
