@@ -42,6 +42,21 @@ def highlighted(text: str) -> SafeString:
     return mark_safe(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
+def excerpt(marked: str, words: int = 40) -> str:
+    """About `words` words of a marked text, from a few before its first mark. (FTS5's snippet()
+    chooses a best part, which takes longer with each match: 16 ms for a 53 kB text with 560.)"""
+    start = marked.find(MARK_START)
+    if start < 0:
+        return ""
+    before, after = marked[:start].split(), marked[start:].split()
+    lead = before[len(before) - min(len(before), words // 4) :]
+    text = " ".join(lead + after[: words - len(lead)])
+    if text.count(MARK_START) > text.count(MARK_END):
+        text += MARK_END
+    cut_before, cut_after = len(lead) < len(before), words - len(lead) < len(after)
+    return ("…" if cut_before else "") + text + ("…" if cut_after else "")
+
+
 class SQLiteBackend:
     """FTS5: the porter-stemmed table search_entry_fts (bm25 weights 10, 5, 2, 1 set on it), and
     an unstemmed one of titles, search_word_fts, whose words (fts5vocab) are the vocabulary."""
@@ -80,13 +95,9 @@ class SQLiteBackend:
             # A body's snippet reads the whole body: only where neither title nor summary match.
             if MARK_START not in (title or "") + (summary or ""):
                 unmarked.append(entry)
-        bodies = dict(
-            page.filter(key__in=unmarked)
-            .annotate(marked=fts5("snippet", 3, Value("…"), 40))
-            .values_list("entry_id", "marked")
-            if unmarked
-            else []
-        )
+        bodies = page.filter(key__in=unmarked).annotate(marked=fts5("highlight", 3))
+        bodies = dict(bodies.values_list("entry_id", "marked") if unmarked else [])
+        bodies = {entry: excerpt(body) for entry, body in bodies.items()}
         return {e: (summary, bodies.get(e, "")) for e, summary in summaries.items()}
 
     def nearest(self, word: str) -> str | None:

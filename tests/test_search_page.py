@@ -303,6 +303,17 @@ def test_matches_are_marked_and_a_script_in_a_body_comes_back_as_text(client):
     assert "&lt;script&gt;" in html and "<script>alert" not in html
 
 
+def test_a_long_body_shows_the_part_around_its_match(client):
+    early, late = (" ".join(f"{when}{n}" for n in range(400)) for when in ["early", "late"])
+    make_publication(title="Notes", summary="Plain.", body=f"{early} the pelican flew. {late}")
+
+    html = search(client, q="pelican")
+
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', html).group(1)
+    assert "<mark>pelican</mark>" in snippet
+    assert len(snippet) < 600 and "early0 " not in snippet and "late399" not in snippet
+
+
 def test_a_summary_match_is_shown_marked(client):
     make_publication(title="Notes", summary="All about <b>ospreys</b>.")
 
