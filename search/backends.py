@@ -1,10 +1,8 @@
 """The two engines behind search, one small interface: SQLite FTS5 and PostgreSQL full-text.
 
-Each filters a QuerySet by a `Query` (search.query), ranks it by the engine's relevance with
-field weights (title ≫ names ≫ summary ≫ body), marks the matches in the summaries and bodies
-of a page of entries, and finds the known word nearest a misspelt one. `path` leads from
-the QuerySet's model to its `search.Entry` ("search_entry__" from a Publication, "" from an
-Entry).
+Each filters a QuerySet of `search.Entry` by a `Query` (search.query), ranks it by the engine's
+relevance with field weights (title ≫ names ≫ summary ≫ body), marks the matches in the
+summaries and bodies of a page of entries, and finds the known word nearest a misspelt one.
 """
 
 from functools import reduce
@@ -71,11 +69,11 @@ class SQLiteBackend:
             text = f"({text}) NOT (" + " OR ".join(map(quoted, query.excluded)) + ")"
         return text
 
-    def match(self, queryset, path, query, every=True):
-        return queryset.filter(**{f"{path}match__match": self.text(query, every)})
+    def match(self, entries, query, every=True):
+        return entries.filter(match__match=self.text(query, every))
 
-    def ranked(self, queryset, path, query):
-        return queryset.annotate(relevance=F(f"{path}match__rank") * -1)
+    def ranked(self, entries, query):
+        return entries.annotate(relevance=F("match__rank") * -1)
 
     def marked(self, entry_ids, query) -> dict[int, tuple[str, str]]:
         def fts5(function, column, *extra):
@@ -148,14 +146,12 @@ class PostgreSQLBackend:
             combined &= ~phrase(words)
         return combined
 
-    def match(self, queryset, path, query, every=True):
-        return queryset.filter(**{f"{path}document": self.search_query(query, every)})
+    def match(self, entries, query, every=True):
+        return entries.filter(document=self.search_query(query, every))
 
-    def ranked(self, queryset, path, query):
-        rank = SearchRank(
-            F(f"{path}document"), self.search_query(query, False), weights=self.WEIGHTS
-        )
-        return queryset.annotate(relevance=rank)
+    def ranked(self, entries, query):
+        rank = SearchRank(F("document"), self.search_query(query, False), weights=self.WEIGHTS)
+        return entries.annotate(relevance=rank)
 
     def marked(self, entry_ids, query) -> dict[int, tuple[str, str]]:
         search_query = self.search_query(query, every=False)

@@ -141,7 +141,7 @@ class SearchView(TemplateView):
         best, named_models = self.best_matches(engine, query) if query else ([], [])
         matched = publication_entries()
         if query:
-            matched = engine.match(matched, "", query, every)
+            matched = engine.match(matched, query, every)
         facets, total = self.facets(matched)
         results = self.filtered(matched).only("publication_id")
         if query:
@@ -176,10 +176,10 @@ class SearchView(TemplateView):
         )
 
     def publications(self, engine, query, every=True):
-        return self.filtered(engine.match(publication_entries(), "", query, every))
+        return self.filtered(engine.match(publication_entries(), query, every))
 
     def others(self, engine, query, every=True):
-        return engine.match(Entry.objects.live().exclude(kind="publication"), "", query, every)
+        return engine.match(Entry.objects.live().exclude(kind="publication"), query, every)
 
     def found(self, engine, query) -> bool:
         """Whether any live publication (among the chosen facets) or other item has every word."""
@@ -205,7 +205,7 @@ class SearchView(TemplateView):
         links = Publication.ai_models.through.objects.filter(
             publication=OuterRef("publication_id"), aimodel__in=named_models
         )
-        entries = engine.ranked(entries, "", query).annotate(
+        entries = engine.ranked(entries, query).annotate(
             about=Exists(links),
             score=F("relevance")
             * Case(When(publication_kind=Kind.ADDENDUM, then=Value(0.5)), default=Value(1.0)),
@@ -231,7 +231,7 @@ class SearchView(TemplateView):
         whose whole name was typed first; and the AI models among those."""
 
         def ranked(every):
-            entries = engine.ranked(self.others(engine, query, every), "", query)
+            entries = engine.ranked(self.others(engine, query, every), query)
             return list(entries.order_by("-relevance", "label")[:BEST_CANDIDATES])
 
         found = ranked(every=True)
