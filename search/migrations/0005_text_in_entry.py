@@ -34,6 +34,9 @@ SQLITE = [
 POSTGRESQL = [
     "CREATE INDEX search_entry_document ON search_entry USING gin (document)",
     "CREATE INDEX search_entry_title ON search_entry USING gin (title gin_trgm_ops)",
+    # The few entries that are not publications, for the best matches, apart from the many.
+    "CREATE INDEX search_entry_other_document ON search_entry USING gin (document) "
+    "WHERE kind <> 'publication'",
 ]
 FTS5_TABLES = ["search_word_vocab", "search_word_fts", "search_entry_fts"]
 
@@ -64,7 +67,7 @@ def index_create(apps, schema_editor):
 
 def index_drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        for index in ["search_entry_document", "search_entry_title"]:
+        for index in ["search_entry_document", "search_entry_title", "search_entry_other_document"]:
             schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
     else:
         fts5_drop(apps, schema_editor)
