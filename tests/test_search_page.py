@@ -379,6 +379,13 @@ def test_an_empty_combination_keeps_the_facets_and_offers_to_remove_each(client)
     assert "Remove ai model: o3" in html and "Remove kind: Research" in html
 
 
+def test_no_result_and_no_choice_shows_no_empty_facet_panel(client):
+    make_publication(title="Falcon report")
+
+    assert 'class="filters facets"' not in search(client, q="zyxwvut")
+    assert 'class="filters facets"' in search(client, q="falcon")
+
+
 def test_a_family_model_stands_for_its_members(client):
     gpt_5 = make_model(name="GPT-5", slug="gpt-5")
     thinking = make_model(name="gpt-5-thinking", slug="gpt-5-thinking", family=gpt_5)
@@ -388,6 +395,7 @@ def test_a_family_model_stands_for_its_members(client):
 
 
 def test_the_page_applies_facets_with_a_script_file_and_styles_with_its_own(client):
+    make_publication(title="Anything at all")
     html = search(client, q="anything")
 
     assert '<script src="/static/js/search.js" defer></script>' in html
