@@ -154,8 +154,11 @@ class PostgreSQLBackend:
         return entries.filter(document=self.search_query(query, every))
 
     def ranked(self, entries, query):
-        rank = SearchRank(F("document"), self.search_query(query, False), weights=self.WEIGHTS)
-        return entries.annotate(relevance=rank)
+        # By the words alone: ts_rank with a phrase checks its positions again in every matched
+        # document (145 ms for 843 matches of "prompt injection", 11 ms by its words).
+        words = sorted({word for group in query.groups for phrase in group for word in phrase})
+        by_words = reduce(or_, (SearchQuery(word, config="english") for word in words))
+        return entries.annotate(relevance=SearchRank(F("document"), by_words, weights=self.WEIGHTS))
 
     def marked(self, entry_ids, query) -> dict[int, tuple[str, str]]:
         search_query = self.search_query(query, every=False)
