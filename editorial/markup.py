@@ -46,6 +46,22 @@ def plain_text(tokens) -> str:
     )
 
 
+def markdown_text(text: str) -> str:
+    """What Markdown reads as without its markup ("## Mitigations" as "Mitigations"): each
+    block's text, a space between blocks and lines."""
+
+    def read(tokens):
+        for token in tokens or ():
+            if token.type in ("text", "code_inline", "code_block", "fence"):
+                yield token.content
+            elif token.type in ("softbreak", "hardbreak") or (token.block and token.nesting < 0):
+                yield " "  # a line break, or the end of a paragraph, a heading, a cell, …
+            else:
+                yield from read(token.children)
+
+    return " ".join("".join(read(parser.parse(text or ""))).split())
+
+
 def image_is_allowed(src: str) -> bool:
     """An image from this site, or from a host in MARKDOWN_IMAGE_HOSTS.
 

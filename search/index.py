@@ -24,6 +24,7 @@ from catalog.models import (
     Stage,
     Topic,
 )
+from editorial.markup import markdown_text
 from editorial.models import Status
 from evaluations.models import Evaluation, EvaluationCategory
 from pagecache.generation import generation_end
@@ -49,7 +50,7 @@ def publication_entry(p: Publication) -> dict:
             p.committees.all(),
         ),
         "summary": p.summary,
-        "body": p.body,
+        "body": markdown_text(p.body),
         "publication": p,
         "publication_kind": p.kind,
         "publication_label": p.label,
@@ -75,7 +76,7 @@ KINDS = {
     "topic": (
         Topic,
         lambda qs: qs,
-        lambda t: {"title": t.name, "summary": t.description, "body": t.body},
+        lambda t: {"title": t.name, "summary": t.description, "body": markdown_text(t.body)},
     ),
     "committee": (
         Committee,
@@ -84,7 +85,7 @@ KINDS = {
             "title": c.name,
             "names": names(c.members.all()),
             "summary": c.mandate,
-            "body": c.charter,
+            "body": markdown_text(c.charter),
         },
     ),
     "person": (

@@ -314,6 +314,16 @@ def test_a_long_body_shows_the_part_around_its_match(client):
     assert len(snippet) < 600 and "early0 " not in snippet and "late399" not in snippet
 
 
+def test_a_body_excerpt_reads_as_text_without_its_markdown(client):
+    make_publication(
+        title="Notes", summary="Plain.", body="## Mitigations\n\nThe **pelican** [flew](/x/)."
+    )
+
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', search(client, q="pelican")).group(1)
+
+    assert snippet.startswith("Mitigations The <mark>pelican</mark> flew.")
+
+
 def test_a_summary_match_is_shown_marked(client):
     make_publication(title="Notes", summary="All about <b>ospreys</b>.")
 
