@@ -76,9 +76,9 @@ class SQLiteBackend:
         return entries.annotate(relevance=F("match__rank") * -1)
 
     def marked(self, entry_ids, query) -> dict[int, tuple[str, str]]:
-        def fts5(function, column, *extra):
-            marks = [Value(column), Value(MARK_START), Value(MARK_END), *extra]
-            return Func(F("match"), *marks, function=function, output_field=TextField())
+        def highlight(column):
+            marks = [Value(column), Value(MARK_START), Value(MARK_END)]
+            return Func(F("match"), *marks, function="highlight", output_field=TextField())
 
         # "rowid + 0": FTS5 would match the whole query again for each rowid it were given.
         page = (
@@ -86,16 +86,19 @@ class SQLiteBackend:
             .annotate(key=F("entry_id") + 0)
             .filter(key__in=entry_ids)
         )
-        rows = page.annotate(title=fts5("highlight", 0), summary=fts5("highlight", 2))
+        rows = page.annotate(title=highlight(0), summary=highlight(2))
         summaries, unmarked = {}, []
         for entry, title, summary in rows.values_list("entry_id", "title", "summary"):
             summaries[entry] = summary
-            # A body's snippet reads the whole body: only where neither title nor summary match.
+            # A body's marks read the whole body: only where neither title nor summary match.
             if MARK_START not in (title or "") + (summary or ""):
                 unmarked.append(entry)
-        bodies = page.filter(key__in=unmarked).annotate(marked=fts5("highlight", 3))
-        bodies = dict(bodies.values_list("entry_id", "marked") if unmarked else [])
-        bodies = {entry: excerpt(body) for entry, body in bodies.items()}
+        bodies = {}
+        if unmarked:
+            marked = page.filter(key__in=unmarked).annotate(body=highlight(3))
+            bodies = {
+                entry: excerpt(body) for entry, body in marked.values_list("entry_id", "body")
+            }
         return {e: (summary, bodies.get(e, "")) for e, summary in summaries.items()}
 
     def nearest(self, word: str) -> str | None:
@@ -163,9 +166,9 @@ class PostgreSQLBackend:
     def marked(self, entry_ids, query) -> dict[int, tuple[str, str]]:
         search_query = self.search_query(query, every=False)
 
-        def headline(field, **options):
+        def headline(source, **options):  # source: a field's name or an expression
             text = Replace(
-                Replace(hyphens_kept(field), Value("<"), Value(LESS)), Value(">"), Value(GREATER)
+                Replace(hyphens_kept(source), Value("<"), Value(LESS)), Value(">"), Value(GREATER)
             )
             marks = {"start_sel": MARK_START, "stop_sel": MARK_END}
             return SearchHeadline(text, search_query, config="english", **marks, **options)

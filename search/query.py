@@ -29,14 +29,16 @@ TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 HYPHENATED_NUMBER = re.compile(r"(?<=[^\W_])-(?=\d)")
 
 
-# A model name written as one word, as model_names_joined writes it: "gpt5", "gpt4.5", "o4".
-JOINED_NAME = re.compile(r"([a-z]{1,5})(\d{1,2}(?:\.\d{1,2})?[a-z]?)")
-
-
 def model_names_joined(text: str) -> str:
     """Write model names in a query as one word ("GPT5", "GPT4.5"), so that however they are
     written each is one word; other numbers lose a hyphen before them."""
     return HYPHENATED_NUMBER.sub(" ", MODEL_NAME.sub(r"\1\2", text))
+
+
+Phrase = tuple[str, ...]  # one or more words that must stand together
+
+# A model name written as one word, as model_names_joined writes it: "gpt5", "gpt4.5", "o4".
+JOINED_NAME = re.compile(r"([a-z]{1,5})(\d{1,2}(?:\.\d{1,2})?[a-z]?)")
 
 
 def name_parts(word: str) -> tuple[str, ...]:
@@ -44,14 +46,11 @@ def name_parts(word: str) -> tuple[str, ...]:
     return name.groups() if name else (word,)
 
 
-def spellings(phrase: "Phrase") -> tuple["Phrase", ...]:
+def spellings(phrase: Phrase) -> tuple[Phrase, ...]:
     """A phrase as typed, and with its model names apart as the engines read a text's "GPT-5"
     or "GPT 5" (two words: "gpt", "5"); "gpt5" written as one word is found by the first."""
     apart = tuple(part for word in phrase for part in name_parts(word))
     return (phrase, apart) if apart != phrase else (phrase,)
-
-
-Phrase = tuple[str, ...]  # one or more words that must stand together
 
 
 @dataclass(frozen=True)

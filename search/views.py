@@ -18,15 +18,13 @@ from search.query import MAX_QUERY_LENGTH, STOP_WORDS, WORD, model_names_joined,
 
 BEST_MATCHES = 4
 BEST_CANDIDATES = 12  # ranked by the engine, among which exact names come first
+MODELS_SHOWN = 8  # the model facet's most frequent values; the rest behind "more"
+FALLBACK = "No result has every word; showing results with some of them."
 
 
 def publication_entries():
     """The entries of live publications."""
     return Entry.objects.live().filter(kind="publication")
-
-
-MODELS_SHOWN = 8  # the model facet's most frequent values; the rest behind "more"
-FALLBACK = "No result has every word; showing results with some of them."
 
 
 class FacetOption(NamedTuple):
@@ -266,12 +264,9 @@ class SearchView(TemplateView):
             )
             counts[name] = dict(rows)
         columns = ["kind", "label", "year"]
-        oldest = Publication.objects.live().order_by("published_at").values("published_at")[:1]
-        since = (
-            timezone.localtime(oldest[0]["published_at"]).year
-            if oldest
-            else timezone.now().year + 1
-        )
+        dates = Publication.objects.live().values_list("published_at", flat=True)
+        oldest = dates.order_by("published_at").first()
+        since = timezone.localtime(oldest).year if oldest else timezone.now().year + 1
         years = range(since, timezone.localtime().year + 1)  # each a date range, no function
         values = {
             "kind": {kind: Q(publication_kind=kind) for kind in Kind.values},

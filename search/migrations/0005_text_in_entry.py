@@ -43,7 +43,7 @@ FTS5_TABLES = ["search_word_vocab", "search_word_fts", "search_entry_fts"]
 
 def fts5_drop(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        for table in FTS5_TABLES[1:]:
+        for table in ["search_word_fts", "search_entry_fts"]:  # the tables with triggers
             for event in ["insert", "delete", "update"]:
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_{event}")
         for table in FTS5_TABLES:
